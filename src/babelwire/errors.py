@@ -1,0 +1,51 @@
+"""Named exceptions raised by the babelwire library; the CLI and API turn them into messages."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BabelwireError",
+    "ReadError",
+    "RejectedInput",
+    "NotFound",
+    "StoreError",
+    "EncoderError",
+    "EncoderMismatch",
+    "MissingDependency",
+    "ConstraintError",
+]
+
+
+class BabelwireError(Exception):
+    """Base class of every error babelwire raises on purpose."""
+
+
+class ReadError(BabelwireError):
+    """A source file could not be read or parsed at all."""
+
+
+class RejectedInput(BabelwireError):
+    """An input record is unusable (empty, binary, no text); the message is the reason."""
+
+
+class NotFound(BabelwireError):
+    """A story or article id does not exist in the store."""
+
+
+class StoreError(BabelwireError):
+    """The store is unusable: wrong schema, locked, or corrupt."""
+
+
+class EncoderError(BabelwireError):
+    """The encoder could not be loaded or failed to embed."""
+
+
+class EncoderMismatch(BabelwireError):
+    """Vectors from different encoders would be compared."""
+
+
+class MissingDependency(BabelwireError):
+    """An optional dependency is not installed; the message carries the pip line."""
+
+
+class ConstraintError(BabelwireError):
+    """A user correction contradicts another (e.g. link and unlink of the same pair)."""

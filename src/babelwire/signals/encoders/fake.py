@@ -1,0 +1,56 @@
+"""A small deterministic encoder for tests: hashed character n-grams, transliterated."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from anyascii import anyascii
+
+from .base import Kind
+
+__all__ = ["FakeEncoder"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class FakeEncoder:
+    """Bag of hashed, transliterated character trigrams, projected to ``dim`` and L2-normalised.
+
+    Texts sharing words (even across scripts, thanks to transliteration) get
+    similar vectors, which is enough to test the pipeline without a model.
+    """
+
+    name = "fake"
+
+    def __init__(self, *, dim: int = 64) -> None:
+        self.dim = dim
+
+    @property
+    def fingerprint(self) -> str:
+        return f"fake/{self.dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for word in _WORD.findall(anyascii(text).lower()):
+            if len(word) < 3:
+                continue
+            w = f"#{word[:7]}#"
+            for i in range(len(w) - 2):
+                digest = hashlib.blake2b(w[i : i + 3].encode(), digest_size=4).digest()
+                h = int.from_bytes(digest, "little")
+                v[h % self.dim] += 1.0 if h & (1 << 31) else -1.0
+        n = float(np.linalg.norm(v))
+        if n == 0.0:
+            v[0] = 1.0
+            return v
+        return v / n
+
+    def encode(self, texts: Sequence[str], *, kind: Kind = "passage") -> np.ndarray:
+        """Return (n, dim) float32 L2-normalised vectors."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i] = self._vector(t)
+        return out

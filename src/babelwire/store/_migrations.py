@@ -1,0 +1,136 @@
+"""Named, transactional schema migrations recorded in the ``_migrations`` table."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+__all__ = ["MIGRATIONS", "migrate", "applied"]
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    # executescript() would COMMIT the migration's transaction first; run statements one by one.
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def migration(fn: Migration) -> Migration:
+    """Register ``fn`` as the next migration, named after the function."""
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            format TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            lang TEXT,
+            lang_confidence REAL,
+            published TEXT,
+            published_provenance TEXT,
+            published_confidence REAL,
+            removed TEXT NOT NULL DEFAULT '[]',
+            meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
+            embed_hash TEXT NOT NULL,
+            read_at TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            headline TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE memberships (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            score REAL,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            assigned_at TEXT NOT NULL
+        );
+        CREATE INDEX memberships_story ON memberships(story_id);
+        CREATE TABLE embeddings (
+            content_hash TEXT NOT NULL,
+            encoder TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (content_hash, encoder, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE rejected (
+            rowid INTEGER PRIMARY KEY,
+            origin TEXT NOT NULL,
+            article_id TEXT,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE duplicates (
+            rowid INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            duplicate_of TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE source_docs (
+            source TEXT PRIMARY KEY,
+            documents INTEGER NOT NULL
+        );
+        CREATE TABLE source_lines (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (source, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    """Return the names of the migrations already applied, in order."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every pending migration, each in its own transaction; return the names applied now."""
+    done = set(applied(db))
+    now: list[str] = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            fn(db)
+            db.execute(
+                "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        now.append(name)
+    return now

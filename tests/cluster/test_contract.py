@@ -1,0 +1,99 @@
+"""One conformance check for every clusterer: deterministic, input untouched, empty input, pickles."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+from babelwire.cluster import CentroidClusterer
+
+CLUSTERERS = [lambda: CentroidClusterer(threshold=0.8, window_days=3)]
+
+
+def _stream(seed: int = 0, n_events: int = 4, per_event: int = 5, dim: int = 32):
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(n_events, dim))
+    items = []
+    for e in range(n_events):
+        for j in range(per_event):
+            v = centers[e] + 0.25 * rng.normal(size=dim)
+            items.append({"id": f"e{e}-{j}", "vector": (v / np.linalg.norm(v)).astype(np.float32),
+                          "published": f"2022-02-0{1 + j % 3}", "event": e})
+    order = rng.permutation(len(items))
+    return [items[i] for i in order]
+
+
+@pytest.fixture(params=range(len(CLUSTERERS)), ids=lambda i: type(CLUSTERERS[i]()).__name__)
+def make(request):
+    return CLUSTERERS[request.param]
+
+
+def test_groups_events(make):
+    c = make()
+    stream = _stream()
+    got = {x["id"]: c.learn_one(x).story_id for x in stream}
+    for a in stream:
+        for b in stream:
+            assert (got[a["id"]] == got[b["id"]]) == (a["event"] == b["event"])
+
+
+def test_deterministic(make):
+    stream = _stream(1)
+    c1 = make()
+    a = [c1.learn_one(x).story_id for x in stream]
+    c = make()
+    b = [c.learn_one(x).story_id for x in stream]
+    assert a == b
+
+
+def test_input_not_mutated(make):
+    stream = _stream(2)
+    before = copy.deepcopy(stream)
+    c = make()
+    for x in stream:
+        c.learn_one(x)
+    for x, y in zip(stream, before, strict=True):
+        assert x.keys() == y.keys() and np.array_equal(x["vector"], y["vector"]) and x["id"] == y["id"]
+
+
+def test_empty_and_fresh_state(make):
+    c = make()
+    assert c.n_stories == 0
+    x = _stream()[0]
+    a = c.predict_one(x)
+    assert a.new_story and c.n_stories == 0  # predict_one does not learn
+
+
+def test_pickle_roundtrip_continues_identically(make):
+    stream = _stream(3)
+    c = make()
+    for x in stream[:10]:
+        c.learn_one(x)
+    c2 = pickle.loads(pickle.dumps(c))
+    assert [c.learn_one(x).story_id for x in stream[10:]] == [c2.learn_one(x).story_id for x in stream[10:]]
+
+
+def test_params_stored_unchanged(make):
+    c = make()
+    params = {k: v for k, v in vars(c).items() if not k.endswith("_")}
+    assert params and all(not isinstance(v, (list, dict, set)) for v in params.values())
+
+
+def test_time_window_separates_far_apart_reports():
+    c = CentroidClusterer(threshold=0.5, window_days=3)
+    v = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    a = c.learn_one({"id": "a", "vector": v, "published": "2022-02-01"})
+    b = c.learn_one({"id": "b", "vector": v, "published": "2022-03-01"})
+    d = c.learn_one({"id": "d", "vector": v, "published": None})
+    assert a.story_id != b.story_id and d.story_id in {a.story_id, b.story_id}
+
+
+def test_restore_rebuilds_state():
+    stream = _stream(4)
+    c = CentroidClusterer(threshold=0.8)
+    rows = [{**x, "story_id": c.learn_one(x).story_id} for x in stream[:12]]
+    r = CentroidClusterer(threshold=0.8).restore(rows)
+    assert [c.learn_one(x).story_id for x in stream[12:]] == [r.learn_one(x).story_id for x in stream[12:]]

@@ -1,0 +1,81 @@
+"""Shared fixtures: a temp store, the fake encoder, and a folder of awkward inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from babelwire.store import Store
+
+SEED_BG = """-
+01 февруари 2022 18:02
+- 1200
+- 3
+Държавният секретар на САЩ Антъни Блинкън разговаря по телефона с руския външен министър Сергей Лавров днес.
+Двамата обсъдиха напрежението около Украйна и руските войски край границата, съобщи Държавният департамент.
+"Сега е моментът войските да се изтеглят", каза високопоставен служител след разговора.
+"""
+
+SEED_AZ = """2022.02.02 | 10:02Xəbər Portalı
+
+Xəbərlər
+
+Blinken Lavrovla telefon danışığında Rusiyadan qoşunları çəkməyi tələb edib
+
+Vaşinqton - ABŞ dövlət katibi Antoni Blinken Rusiya xarici işlər naziri Sergey Lavrovla telefonla danışıb.
+Çərşənbə axşamı (02.01.2022) danışıqda Blinken Ukrayna sərhədindəki qoşunların geri çəkilməsini istəyib.
+Dövlət Departamentinin rəsmisi söhbətin təxminən 30 dəqiqə davam etdiyini bildirib.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _offline_encoder(monkeypatch):
+    """Unit tests use the deterministic fake encoder unless a test asks otherwise."""
+    monkeypatch.setenv("BABELWIRE_ENCODER", "fake")
+    monkeypatch.delenv("BABELWIRE_DB", raising=False)
+
+
+@pytest.fixture
+def store():
+    s = Store(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> str:
+    return str(tmp_path / "test.db")
+
+
+@pytest.fixture
+def seeds_dir(tmp_path) -> Path:
+    """Two short reports of one event, in Bulgarian and Azerbaijani, shaped like the real seeds."""
+    d = tmp_path / "seeds"
+    d.mkdir()
+    (d / "000_bg.txt").write_text(SEED_BG, encoding="utf-8")
+    (d / "002_az.txt").write_text(SEED_AZ, encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def awkward_dir(tmp_path) -> Path:
+    """A folder with an empty file, a binary, invalid UTF-8, a bad JSONL line and a CSV without text."""
+    d = tmp_path / "awkward"
+    d.mkdir()
+    (d / "empty.txt").write_bytes(b"")
+    (d / "image.txt").write_bytes(bytes(range(256)) * 8)
+    (d / "latin1.txt").write_bytes("Título del artículo\nEl gobierno aprobó el presupuesto según el ministro.".encode("latin-1"))
+    (d / "broken.txt").write_bytes(b"\xff\xfe\xfa\xfb" * 200)
+    (d / "good.txt").write_text("A good title\nThe parliament approved the budget on Monday after a long debate.\n", encoding="utf-8")
+    (d / "records.jsonl").write_text(
+        '{"id": "j1", "title": "Flood in the valley", "text": "Heavy rain flooded the valley town on Sunday.", "url": "https://www.example.org/a"}\n'
+        '{"id": "j2", "text": \n'
+        '{"id": "j3", "title": "No text here"}\n'
+        '["not", "an", "object"]\n',
+        encoding="utf-8",
+    )
+    (d / "notext.csv").write_text("id,title,body\n1,Hello,World\n", encoding="utf-8")
+    (d / "good.csv").write_text('id,title,text,lang\nc1,Rate decision,"The central bank kept its rate at 4.5% on Thursday.",en\n', encoding="utf-8")
+    (d / "README.md").write_text("# not an article\n", encoding="utf-8")
+    return d

@@ -275,6 +275,81 @@ def article(article_id, db, fmt, raw):
         c.print(f"\n[dim]{len(data['removed'])} lines removed as boilerplate (see --format json)[/dim]")
 
 
+# ---------------------------------------------------------------------------------------------
+# evaluation
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure babelwire against labelled data (rated pairs, gold stories)."""
+
+
+def _progress_bar(quiet: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=_err_console(), disable=quiet)
+
+
+def _stage_progress(bar):
+    """Return a progress(event, n) callback drawing one bar per stage."""
+    tasks: dict[str, Any] = {}
+    starts = {"read": "ingesting", "embed": "embedding passages"}
+    ticks = {"done": "ingesting", "embedded": "embedding passages"}
+
+    def progress(event: str, n: int) -> None:
+        if event in starts:
+            tasks[starts[event]] = bar.add_task(starts[event], total=n)
+        elif event in ticks and ticks[event] in tasks:
+            bar.advance(tasks[ticks[event]], n)
+
+    return progress
+
+
+def _fmt(x: Any) -> str:
+    return "—" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
+
+
+@eval_group.command(name="pairs")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@db_option
+@encoder_option
+@threads_option
+@format_option
+@click.option("--folds", type=int, default=5, show_default=True,
+              help="Also report K-fold cross-validated figures (scorer retrained on the other folds); 0 to skip.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def eval_pairs(directory, db, encoder, threads, fmt, folds, quiet):
+    """Score rated article pairs in DIRECTORY (articles.jsonl + pairs.jsonl) with the pair scorer.
+
+    Reports Pearson/Spearman against -overall and same-story precision/recall/F1
+    (overall <= 1.5 same, >= 3.0 different), overall and per language combination.
+    Embeddings are cached in --db, so a second run embeds nothing.
+    """
+    from .evaluate.pairs import evaluate_pairs
+    from .signals import get_encoder
+
+    store = open_store(db)
+    with _progress_bar(quiet) as bar:
+        result = evaluate_pairs(directory, store, encoder=get_encoder(encoder, threads=threads), folds=folds,
+                                progress=_stage_progress(bar))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title=f"pair scorer on {directory} ({result['pairs']} pairs; encoder {result['encoder']})")
+    cv = result.get("cross_validated") or {}
+    for col in ("languages", "pairs", "pearson", "spearman", "F1", "CV pearson", "CV F1"):
+        t.add_column(col, justify="right" if col != "languages" else "left")
+    rows = [("all", result, cv)] + [(k, v, (cv.get("by_language") or {}).get(k, {}))
+                                    for k, v in result["by_language"].items()]
+    for name, r, c in rows:
+        t.add_row(name, str(r["pairs"]), _fmt(r["pearson"]), _fmt(r["spearman"]), _fmt(r["f1"]),
+                  _fmt(c.get("pearson")), _fmt(c.get("f1")))
+    _out_console().print(t)
+
+
 def main() -> None:
     """Entry point of the ``babelwire`` console script."""
     cli(prog_name="babelwire")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Story",
     "Rejection",
     "content_hash",
+    "day_number",
 ]
 
 
@@ -123,3 +124,17 @@ class Rejection:
     origin: str
     reason: str
     id: str | None = None
+
+
+def day_number(value: str | date | datetime | None) -> float | None:
+    """Return an ISO date/datetime as a day number (ordinal, fractional), or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value[:19]) if len(value) > 10 else date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.toordinal() + (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    return float(value.toordinal())

@@ -1,0 +1,191 @@
+"""The one pair scorer: signals of two articles -> calibrated probability they report the same story."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from ..signals.entities import DocumentFrequency, weighted_overlap
+from ..signals.profile import ArticleSignals
+
+__all__ = ["FEATURES", "PairScorer", "pair_features", "ScoredPair"]
+
+# The features, in the order the model's weights use. Each "has_*" feature is an
+# indicator that lets the model learn what a missing signal means, so a pair
+# without dates or names is not punished for it.
+FEATURES: tuple[str, ...] = (
+    "cos_full",
+    "cos_lead",
+    "passage_max",
+    "passage_mean",
+    "cos_vs_background",
+    "crosslingual_cos",
+    "same_lang",
+    "entities",
+    "has_entities",
+    "numbers",
+    "has_numbers",
+    "log_days_apart",
+    "has_dates",
+    "same_source",
+)
+
+
+def _passage_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    sims = a @ b.T
+    best_a = sims.max(axis=1).mean()
+    best_b = sims.max(axis=0).mean()
+    return float(sims.max()), float((best_a + best_b) / 2)
+
+
+def pair_features(
+    a: ArticleSignals, b: ArticleSignals, *, df: DocumentFrequency | None = None, default_background: float = 0.82
+) -> dict[str, float]:
+    """Return the raw feature values of a pair (see FEATURES)."""
+    cos_full = float(a.full @ b.full)
+    pmax, pmean = _passage_scores(a.passages, b.passages)
+    bg_a = a.background if a.background is not None else default_background
+    bg_b = b.background if b.background is not None else default_background
+    same_lang = 1.0 if a.lang and a.lang == b.lang else 0.0
+    ent = weighted_overlap(a.entities, b.entities, df)
+    num = None
+    if a.numbers and b.numbers:
+        num = len(a.numbers & b.numbers) / len(a.numbers | b.numbers)
+    days = None
+    if a.day is not None and b.day is not None:
+        days = math.log1p(abs(a.day - b.day))
+    return {
+        "cos_full": cos_full,
+        "cos_lead": float(a.lead @ b.lead),
+        "passage_max": pmax,
+        "passage_mean": pmean,
+        "cos_vs_background": cos_full - (bg_a + bg_b) / 2,
+        "crosslingual_cos": cos_full * (1.0 - same_lang),
+        "same_lang": same_lang,
+        "entities": ent or 0.0,
+        "has_entities": 0.0 if ent is None else 1.0,
+        "numbers": num or 0.0,
+        "has_numbers": 0.0 if num is None else 1.0,
+        "log_days_apart": days or 0.0,
+        "has_dates": 0.0 if days is None else 1.0,
+        "same_source": 1.0 if a.source and a.source == b.source else 0.0,
+    }
+
+
+@dataclass(slots=True)
+class ScoredPair:
+    """A pair's probability of being one story, with the evidence: values and contributions."""
+
+    probability: float
+    features: dict[str, float]
+    contributions: dict[str, float]
+    threshold: float
+
+    @property
+    def same_story(self) -> bool:
+        return self.probability >= self.threshold
+
+    def evidence(self) -> dict[str, Any]:
+        """Return JSON-ready evidence, strongest contributions first."""
+        order = sorted(self.contributions, key=lambda k: -abs(self.contributions[k]))
+        return {
+            "probability": round(self.probability, 4),
+            "threshold": self.threshold,
+            "signals": {k: round(self.features[k], 4) for k in order},
+            "contributions": {k: round(self.contributions[k], 4) for k in order},
+        }
+
+
+class PairScorer:
+    """Logistic model over FEATURES; parameters from the packaged ``pair_scorer.json`` by default.
+
+    ``params`` holds ``features``, ``mean``, ``scale``, ``weights``, ``bias``,
+    ``threshold`` and ``default_background`` (what the training script writes).
+    """
+
+    def __init__(self, *, params: Mapping[str, Any] | None = None) -> None:
+        self.params = params
+
+    def _p(self) -> Mapping[str, Any]:
+        if self.params is None:
+            self.params = load_params()
+        return self.params
+
+    @property
+    def threshold(self) -> float:
+        return float(self._p()["threshold"])
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        if not hasattr(self, "arrays_"):
+            p = self._p()
+            if tuple(p["features"]) != FEATURES:
+                raise ValueError("pair scorer parameters were trained on other features; retrain")
+            self.arrays_ = (
+                np.asarray(p["mean"], float),
+                np.asarray(p["scale"], float),
+                np.asarray(p["weights"], float),
+                float(p["bias"]),
+            )
+        return self.arrays_
+
+    def vector(self, feats: Mapping[str, float]) -> np.ndarray:
+        """Return the features as an array in FEATURES order."""
+        return np.array([feats[f] for f in FEATURES], dtype=float)
+
+    def score_features(self, feats: Mapping[str, float]) -> ScoredPair:
+        """Return the probability and per-feature contributions for raw feature values."""
+        mean, scale, w, bias = self._arrays()
+        z = (self.vector(feats) - mean) / scale
+        contrib = w * z
+        logit = float(contrib.sum() + bias)
+        prob = 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+        return ScoredPair(prob, dict(feats), dict(zip(FEATURES, contrib.tolist(), strict=True)), self.threshold)
+
+    def score(self, a: ArticleSignals, b: ArticleSignals, *, df: DocumentFrequency | None = None) -> ScoredPair:
+        """Return the scored pair for two articles' signals."""
+        bg = float(self._p().get("default_background", 0.82))
+        return self.score_features(pair_features(a, b, df=df, default_background=bg))
+
+    def score_many(self, X: np.ndarray) -> np.ndarray:
+        """Return probabilities for a matrix of raw features (rows in FEATURES order)."""
+        mean, scale, w, bias = self._arrays()
+        z = (X - mean) / scale @ w + bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def load_params() -> dict[str, Any]:
+    """Return the packaged pair-scorer parameters."""
+    text = resources.files("babelwire.data").joinpath("pair_scorer.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def fit_logistic(
+    X: np.ndarray, y: np.ndarray, *, l2: float = 1.0, sample_weight: Sequence[float] | None = None, iters: int = 50
+) -> dict[str, Any]:
+    """Return standardisation and weights of an L2-regularised logistic model fitted by Newton's method.
+
+    ``y`` may hold soft labels in [0, 1] (e.g. a rescaled similarity rating).
+    """
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
+    sw = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+    w = np.zeros(Z.shape[1])
+    reg = np.full(Z.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(Z @ w, -50, 50)))
+        g = Z.T @ (sw * (p - y)) + reg * w
+        H = (Z * (sw * p * (1 - p))[:, None]).T @ Z + np.diag(reg) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "weights": w[:-1].tolist(), "bias": float(w[-1])}

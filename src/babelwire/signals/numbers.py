@@ -1,0 +1,44 @@
+"""Numbers, amounts and years in a text, normalised so that 100 000, 100,000 and 100.000 meet."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["number_keys"]
+
+_NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,’']\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
+_MULT = {
+    # thousands/millions/billions words in a few scripts; "100 mindən" (az), "100 хиляди" (bg)
+    "thousand": 1e3, "тыс": 1e3, "хиляд": 1e3, "min": 1e3, "bin": 1e3, "tausend": 1e3, "mil": 1e3, "mille": 1e3,
+    "million": 1e6, "млн": 1e6, "милион": 1e6, "mln": 1e6, "mio": 1e6, "milyon": 1e6, "millón": 1e6, "millones": 1e6,
+    "billion": 1e9, "млрд": 1e9, "милиард": 1e9, "mrd": 1e9, "milliard": 1e9, "milyar": 1e9, "bn": 1e9,
+    "万": 1e4, "亿": 1e8,
+}
+
+
+def _value(intpart: str, frac: str | None) -> float:
+    digits = re.sub(r"[ \u00a0\u202f.,’']", "", intpart)
+    return float(f"{digits}.{frac}") if frac else float(digits)
+
+
+def number_keys(text: str) -> set[str]:
+    """Return canonical keys of the informative numbers in ``text``.
+
+    Numbers 0–10 are dropped (too common to tell stories apart); a number
+    followed by a magnitude word is scaled (``100 хиляди`` -> 100000).
+    """
+    out: set[str] = set()
+    for m in _NUM.finditer(text):
+        try:
+            v = _value(m.group(1), m.group(2))
+        except ValueError:
+            continue
+        tail = text[m.end() : m.end() + 12].lower().lstrip()
+        for word, mult in _MULT.items():
+            if tail.startswith(word):
+                v *= mult
+                break
+        if v <= 10 and v == int(v):
+            continue
+        out.add(f"{v:.6g}")
+    return out

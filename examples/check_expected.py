@@ -48,7 +48,7 @@ def walk(root: Path, problems: list[str]) -> dict[str, list[tuple[str, str]]]:
             if not re.search(r"<title>[^<]+</title>", html):
                 problems.append(f"{path.name}: no <title>")
             if not re.search(r'article:published_time"|<time [^>]*datetime=', html):
-                problems.append(f"{path.name}: no article:published_time meta and no <time datetime>")
+                problems.append(f"{path.name}: no article:published_time and no <time datetime>")
             found[path.stem].append(("html", f"html/{path.name}"))
 
     feeds = sorted((root / "feeds").glob("*.xml")) + sorted((root / "feeds").glob("*.rss"))
@@ -117,7 +117,7 @@ def main() -> int:
     for aid in found:
         labels = story_of.get(aid, [])
         if len(labels) != 1:
-            problems.append(f"article {aid!r} is in {len(labels)} stories {labels}, expected exactly 1")
+            problems.append(f"article {aid!r} is in {len(labels)} stories {labels}, not exactly 1")
 
     for key in ("copies", "translated_copies"):
         for pair in expected.get(key, []):
@@ -145,7 +145,8 @@ def main() -> int:
         if not lang:
             problems.append(f"langs: no language for {aid!r}")
         elif aid.count("_") >= 2 and aid.split("_")[1] != lang:
-            problems.append(f"langs: {aid!r} is marked {lang!r} but its name says {aid.split('_')[1]!r}")
+            named = aid.split("_")[1]
+            problems.append(f"langs: {aid!r} is marked {lang!r} but its name says {named!r}")
     for aid in langs:
         if aid not in found:
             problems.append(f"langs: {aid!r} is not in the corpus")

@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from .clean import Cleaner
-from .cluster import CentroidClusterer
-from .errors import EncoderMismatch, RejectedInput
+from .cluster.constraints import Constraints
+from .cluster.merge import MergeSplit, StoryChange
+from .cluster.online import StoryClusterer
+from .cluster.scoring import scorer_for
+from .errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
 from .model import Article, RawDocument, Rejection, content_hash
 from .signals import EmbeddingCache, Encoder, get_encoder
+from .signals.profile import SignalExtractor
 from .sources import ReadResult, iter_files, read_path
 from .store import Store
 
@@ -97,8 +101,10 @@ class Pipeline:
         self.encoder = encoder if encoder is not None and not isinstance(encoder, str) else get_encoder(encoder)
         self.cleaner = cleaner or Cleaner(line_memory=StoreLineMemory(store))
         self.cache = EmbeddingCache(self.encoder, store)
+        self.extractor = SignalExtractor(self.cache)
         self._clusterer = clusterer
         self.batch_size = batch_size
+        self.merger = MergeSplit()
 
     # -- clusterer state ---------------------------------------------------------------
     def _check_encoder(self) -> None:
@@ -114,22 +120,28 @@ class Pipeline:
 
     @property
     def clusterer(self) -> Any:
-        """Return the clusterer, rebuilt from the stored memberships on first use."""
+        """Return the clusterer, rebuilt from the stored memberships and corrections on first use."""
         if self._clusterer is None:
-            threshold = getattr(self.encoder, "story_threshold", 0.86)
-            self._clusterer = CentroidClusterer(threshold=threshold)
+            self._clusterer = StoryClusterer(scorer=scorer_for(self.encoder))
             self._restore(self._clusterer)
         return self._clusterer
 
+    def constraints(self) -> Constraints:
+        """Return the user corrections recorded in the store."""
+        c = Constraints()
+        for kind, a, b in self.store.constraints():
+            (c.link if kind == "link" else c.unlink)(a, b)
+        return c
+
     def _restore(self, clusterer: Any) -> None:
         rows = [r for r in self.store.article_rows() if r["story_id"]]
+        if hasattr(clusterer, "set_constraints"):
+            clusterer.set_constraints(self.constraints())
         if not rows:
             return
-        vectors = self.store.get_vectors([r["embed_hash"] for r in rows], encoder=self.encoder.fingerprint)
-        members = [{**r, "vector": vectors[r["embed_hash"]]} for r in rows if r["embed_hash"] in vectors]
-        if len(members) < len(rows):
-            log.warning("%d stored articles have no vector from this encoder", len(rows) - len(members))
-        clusterer.restore(members)
+        articles = list(self.store.iter_articles([r["id"] for r in rows]))
+        signals = {s.id: s for s in self.extractor.extract(articles)}
+        clusterer.restore([{**r, "signals": signals[r["id"]], "vector": signals[r["id"]].full} for r in rows])
 
     # -- ingest --------------------------------------------------------------------------
     def read(self, paths: Sequence[str | Path]) -> ReadResult:
@@ -166,6 +178,13 @@ class Pipeline:
             self._batch(docs[i : i + self.batch_size], report)
             if progress:
                 progress("done", len(docs[i : i + self.batch_size]))
+        if report.touched_stories and hasattr(self.clusterer, "labels_"):
+            changes = self.merger.merge(self.clusterer, report.touched_stories)
+            changes += self.merger.split(self.clusterer, report.touched_stories)
+            self._apply(changes)
+            for ch in changes:
+                report.touched_stories.discard(ch.other_id if ch.action == "merge" else "")
+                report.new_stories.discard(ch.other_id if ch.action == "merge" else "")
         return report
 
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
@@ -195,24 +214,176 @@ class Pipeline:
             articles.append(article)
         if not articles:
             return
-        texts = [a.embed_text for a in articles]
         before = self.cache.embedded
-        vectors = self.cache.embed(texts)
+        signals = self.extractor.extract(articles)
         report.embedded += self.cache.embedded - before
         assignments = [
-            self.clusterer.learn_one({"id": a.id, "vector": v, "published": a.published})
-            for a, v in zip(articles, vectors, strict=True)
+            self.clusterer.learn_one({"id": a.id, "signals": sg, "vector": sg.full, "published": a.published})
+            for a, sg in zip(articles, signals, strict=True)
         ]
-
         with self.store.transaction():
-            for a, text, asg in zip(articles, texts, assignments, strict=True):
-                self.store.add_article(a, embed_hash=content_hash(text))
+            for a, asg in zip(articles, assignments, strict=True):
+                self.store.add_article(a, embed_hash=content_hash(a.embed_text))
                 if asg.new_story:
                     self.store.upsert_story(asg.story_id, a.title)
                     report.new_stories.add(asg.story_id)
                 self.store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
                 report.touched_stories.add(asg.story_id)
                 report.stored.append(a.id)
-            for sid in {asg.story_id for asg in assignments}:
-                members = self.store.story_members(sid)
-                self.store.upsert_story(sid, members[0]["title"] if members else "")
+            self._refresh_headlines({asg.story_id for asg in assignments})
+
+    # -- keeping the store in step with the clusterer -------------------------------------------
+    def _refresh_headlines(self, story_ids: Iterable[str]) -> None:
+        for sid in story_ids:
+            members = self.store.story_members(sid)
+            if not members:
+                self.store.delete_story(sid)
+                continue
+            originals = [m for m in members if not m["copy_of"]] or members
+            self.store.upsert_story(sid, originals[0]["title"])
+
+    def _apply(self, changes: Sequence[StoryChange], *, by: str = "merge pass") -> None:
+        """Write merges and splits made in the clusterer to the store, with redirects and audit entries."""
+        if not changes:
+            return
+        with self.store.transaction():
+            touched: set[str] = set()
+            for ch in changes:
+                target = ch.story_id if ch.action == "merge" else ch.other_id
+                for aid in ch.articles:
+                    m = self.store.membership(aid) or {"score": None, "evidence": {}}
+                    ev = dict(m["evidence"])
+                    ev["moved"] = {"by": by, "action": ch.action, "from": ch.other_id if ch.action == "merge"
+                                   else ch.story_id, "set_score": ch.as_dict()["score"]}
+                    self.store.assign(aid, target, score=m["score"], evidence=ev)
+                touched |= {ch.story_id, ch.other_id}
+                if ch.action == "merge":
+                    self.store.add_redirect(ch.other_id, ch.story_id)
+                self.store.audit(ch.action, ch.story_id, {**ch.as_dict(), "by": by})
+            self._refresh_headlines(touched)
+
+    # -- corrections ----------------------------------------------------------------------------
+    def _story_of(self, article_id: str) -> str:
+        m = self.store.membership(article_id)
+        if m is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return m["story_id"]
+
+    def link(self, a: str, b: str) -> str:
+        """Put articles ``a`` and ``b`` in one story (``b`` joins ``a``'s) and remember it; return the story id."""
+        sa, sb = self._story_of(a), self._story_of(b)
+        if a == b:
+            raise ConstraintError("an article is always in its own story")
+        c = self.clusterer
+        with self.store.transaction():
+            self.store.add_constraint("link", a, b)
+            c.constraints_.link(a, b)
+            if sa != sb:
+                story_of = c.assignments()
+                story_of[b] = sa
+                c.relabel(story_of)
+                m = self.store.membership(b) or {"evidence": {}}
+                self.store.assign(b, sa, score=1.0, evidence={**m["evidence"], "reason": "linked by a user",
+                                                               "linked_to": a})
+                self._refresh_headlines({sa, sb})
+            self.store.audit("link", sa, {"articles": [a, b], "from": sb})
+        return sa
+
+    def unlink(self, a: str) -> str:
+        """Take article ``a`` out of its story into a story of its own, and keep it out; return the new id."""
+        from .cluster import story_id_for
+
+        old = self._story_of(a)
+        c = self.clusterer
+        others = [m for m in c.stories_[old].members if m != a]
+        if not others:
+            raise ConstraintError(f"article {a!r} is alone in its story already")
+        new = story_id_for(a)
+        with self.store.transaction():
+            for o in others:
+                self.store.add_constraint("unlink", a, o)
+                c.constraints_.unlink(a, o)
+            story_of = c.assignments()
+            story_of[a] = new
+            c.relabel(story_of)
+            self.store.upsert_story(new, self.store.get_article(a).title)
+            m = self.store.membership(a) or {"evidence": {}}
+            self.store.assign(a, new, score=None, evidence={**m["evidence"], "reason": "unlinked by a user",
+                                                            "unlinked_from": old})
+            self._refresh_headlines({old, new})
+            self.store.audit("unlink", old, {"article": a, "new_story": new})
+        return new
+
+    def split(self, story_id: str) -> list[str]:
+        """Split a story into its two most separate groups, kept apart from now on; return both ids."""
+        story_id = self.store.resolve_story(story_id)
+        c = self.clusterer
+        if story_id not in c.stories_:
+            raise NotFound(f"no story with id {story_id!r}")
+        if len(c.stories_[story_id].members) < 2:
+            raise ConstraintError(f"story {story_id!r} has one article; nothing to split")
+        changes = self.merger.split(c, [story_id], force=True)
+        with self.store.transaction():
+            for ch in changes:
+                for x in ch.articles:
+                    for y in c.stories_[story_id].members:
+                        self.store.add_constraint("unlink", x, y)
+                        c.constraints_.unlink(x, y)
+            self._apply(changes, by="user split")
+        return [story_id] + [ch.other_id for ch in changes]
+
+    # -- recluster ------------------------------------------------------------------------------
+    def recluster(self, *, progress: Progress | None = None) -> dict[str, Any]:
+        """Rebuild every story from stored embeddings (nothing re-embedded), keeping ids where membership holds."""
+        rows = self.store.article_rows()
+        articles = {a.id: a for a in self.store.iter_articles()}
+        if progress:
+            progress("read", len(rows))
+        signals = {s.id: s for s in self.extractor.extract(list(articles.values()))}
+        order = sorted(rows, key=lambda r: (r["published"] or "9999", rows.index(r)))
+        fresh = StoryClusterer(scorer=scorer_for(self.encoder))
+        fresh.set_constraints(self.constraints())
+        for r in order:
+            fresh.learn_one({"id": r["id"], "signals": signals[r["id"]]})
+            if progress:
+                progress("done", 1)
+        changes = self.merger.merge(fresh) + self.merger.split(fresh)
+        new_of = fresh.assignments()
+        old_of = {r["id"]: r["story_id"] for r in rows}
+        # Keep an old id for each new story whose members mostly came from that old story.
+        groups: dict[str, list[str]] = {}
+        for aid, sid in new_of.items():
+            groups.setdefault(sid, []).append(aid)
+        rename: dict[str, str] = {}
+        used: set[str] = set()
+        for sid, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            counts: dict[str, int] = {}
+            for aid in members:
+                if old_of.get(aid):
+                    counts[old_of[aid]] = counts.get(old_of[aid], 0) + 1
+            best = max(sorted(counts), key=lambda k: counts[k], default=None)
+            if best and best not in used and counts[best] * 2 > len(members):
+                rename[sid] = best
+                used.add(best)
+        final = {aid: rename.get(sid, sid) for aid, sid in new_of.items()}
+        fresh.relabel(final)
+        moved = [aid for aid in final if final[aid] != old_of.get(aid)]
+        with self.store.transaction():
+            for aid in moved:
+                m = self.store.membership(aid) or {"score": None, "evidence": {}}
+                self.store.assign(aid, final[aid], score=m["score"],
+                                  evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
+                self.store.upsert_story(final[aid], articles[aid].title)
+            gone = set(old_of.values()) - set(final.values())
+            for sid in gone:
+                keep = max(set(final[a] for a, o in old_of.items() if o == sid), default=None,
+                           key=lambda k: sum(1 for a, o in old_of.items() if o == sid and final[a] == k))
+                if keep:
+                    self.store.add_redirect(sid, keep)
+            self._refresh_headlines(set(final.values()) | gone)
+            self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
+                                                 "stories": len(set(final.values())),
+                                                 "merges_and_splits": [c.as_dict() for c in changes]})
+        self._clusterer = fresh
+        return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
+                "kept_ids": len(rename)}

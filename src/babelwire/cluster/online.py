@@ -8,9 +8,25 @@ from typing import Any
 
 import numpy as np
 
+from ..signals.entities import DocumentFrequency
+from ..signals.profile import ArticleSignals
 from ._base import Assignment, story_id_for, to_day
+from ._index import VectorIndex
+from .constraints import Constraints
+from .copies import CopyDetector
+from .scoring import PairScorer
 
-__all__ = ["CentroidClusterer"]
+__all__ = ["CentroidClusterer", "StoryClusterer", "as_signals"]
+
+
+def as_signals(x: dict[str, Any]) -> ArticleSignals:
+    """Return the ArticleSignals carried by ``x``, or minimal ones built from its ``vector``."""
+    s = x.get("signals")
+    if s is not None:
+        return s
+    v = np.asarray(x["vector"], dtype=np.float32)
+    return ArticleSignals(id=str(x["id"]), lang=x.get("lang"), source=x.get("source"),
+                          day=to_day(x.get("published")), full=v, lead=v, passages=v[None, :])
 
 
 @dataclass(slots=True)
@@ -34,9 +50,14 @@ class _Story:
             self.first_day = day if self.first_day is None else min(self.first_day, day)
             self.last_day = day if self.last_day is None else max(self.last_day, day)
 
+    def in_window(self, day: float | None, window: float) -> bool:
+        if day is None or self.first_day is None:
+            return True
+        return self.first_day - window <= day <= self.last_day + window
+
 
 class CentroidClusterer:
-    """Streaming clusterer: cosine to story centroids within a time window.
+    """Baseline streaming clusterer: cosine to story centroids within a time window.
 
     Each article ``x`` is a mapping with ``id``, ``vector`` (L2-normalised) and
     optionally ``published`` (ISO date). It joins the best story whose centroid
@@ -49,21 +70,11 @@ class CentroidClusterer:
         self.threshold = threshold
         self.window_days = window_days
 
-    # fitted state lives in attributes ending in "_", created on first use
     def _state(self) -> dict[str, _Story]:
         if not hasattr(self, "stories_"):
             self.stories_: dict[str, _Story] = {}
             self.story_of_: dict[str, str] = {}
         return self.stories_
-
-    def _candidates(self, day: float | None) -> list[_Story]:
-        out = []
-        for s in self._state().values():
-            if day is None or s.first_day is None:
-                out.append(s)
-            elif s.first_day - self.window_days <= day <= s.last_day + self.window_days:
-                out.append(s)
-        return out
 
     def predict_one(self, x: dict[str, Any]) -> Assignment:
         """Return where ``x`` would go, without changing the clusterer."""
@@ -74,15 +85,13 @@ class CentroidClusterer:
         vector = np.asarray(x["vector"], dtype=np.float32)
         day = to_day(x.get("published"))
         best, best_score = None, -1.0
-        for s in self._candidates(day):
-            score = float(s.centroid() @ vector)
-            if score > best_score:
-                best, best_score = s, score
-        evidence: dict[str, Any] = {
-            "method": "centroid-cosine",
-            "threshold": self.threshold,
-            "window_days": self.window_days,
-        }
+        for s in self._state().values():
+            if s.in_window(day, self.window_days):
+                score = float(s.centroid() @ vector)
+                if score > best_score:
+                    best, best_score = s, score
+        evidence: dict[str, Any] = {"method": "centroid-cosine", "threshold": self.threshold,
+                                    "window_days": self.window_days}
         if best is not None:
             evidence["best_story"] = best.id
             evidence["best_cosine"] = round(best_score, 4)
@@ -93,9 +102,8 @@ class CentroidClusterer:
     def learn_one(self, x: dict[str, Any]) -> Assignment:
         """Assign ``x`` to a story (joining or opening one), update the state, and return the assignment."""
         a = self.predict_one(x)
-        if a.evidence.get("reason") == "already assigned":
-            return a
-        self._add(a.story_id, a.article_id, np.asarray(x["vector"], dtype=np.float32), to_day(x.get("published")))
+        if a.evidence.get("reason") != "already assigned":
+            self._add(a.story_id, a.article_id, np.asarray(x["vector"], np.float32), to_day(x.get("published")))
         return a
 
     def _add(self, story_id: str, article_id: str, vector: np.ndarray, day: float | None) -> None:
@@ -116,3 +124,194 @@ class CentroidClusterer:
     def n_stories(self) -> int:
         """Return how many stories the clusterer holds."""
         return len(self._state())
+
+
+class StoryClusterer:
+    """Streaming clusterer driven by the pair scorer.
+
+    For each article ``x`` (``id`` and ``signals``, or ``vector``/``published``):
+    its ``neighbours`` nearest stored articles (approximate nearest neighbours)
+    name the candidate stories active within ``window_days`` of its date; the
+    pair scorer compares it with up to ``members_per_story`` of each candidate's
+    closest members, and it joins the story whose mean of the best two
+    probabilities reaches the scorer's threshold, else opens a new story.
+    Copies join their original's story. User constraints (must-link /
+    cannot-link) override both.
+    """
+
+    def __init__(
+        self,
+        *,
+        scorer: PairScorer | None = None,
+        window_days: float = 3.0,
+        neighbours: int = 20,
+        candidate_stories: int = 5,
+        members_per_story: int = 3,
+        threshold: float | None = None,
+        copies: bool = True,
+    ) -> None:
+        self.scorer = scorer
+        self.window_days = window_days
+        self.neighbours = neighbours
+        self.candidate_stories = candidate_stories
+        self.members_per_story = members_per_story
+        self.threshold = threshold
+        self.copies = copies
+
+    # -- state -----------------------------------------------------------------------------
+    def _init(self, dim: int) -> None:
+        if hasattr(self, "index_"):
+            return
+        self.scorer_ = self.scorer if self.scorer is not None else PairScorer()
+        self.threshold_ = self.threshold if self.threshold is not None else self.scorer_.threshold
+        self.index_ = VectorIndex(dim)
+        self.labels_: list[str] = []  # index label -> article id
+        self.signals_: dict[str, ArticleSignals] = {}
+        self.story_of_: dict[str, str] = {}
+        self.stories_: dict[str, _Story] = {}
+        self.df_ = DocumentFrequency()
+        self.copy_detector_ = CopyDetector()
+        self.constraints_ = Constraints()
+        self.copy_of_: dict[str, dict[str, Any]] = {}
+
+    @property
+    def n_stories(self) -> int:
+        """Return how many stories the clusterer holds."""
+        return len(getattr(self, "stories_", {}))
+
+    def set_constraints(self, constraints: Constraints) -> StoryClusterer:
+        """Use ``constraints`` (user corrections) for every later decision."""
+        if not hasattr(self, "index_"):
+            self._pending_constraints = constraints
+        else:
+            self.constraints_ = constraints
+        return self
+
+    # -- decisions ---------------------------------------------------------------------------
+    def _background(self, sims: np.ndarray) -> float | None:
+        return float(sims[:10].mean()) if len(sims) >= 10 else None
+
+    def predict_one(self, x: dict[str, Any]) -> Assignment:
+        """Return where ``x`` would go, without changing the clusterer."""
+        s = as_signals(x)
+        self._init(len(s.full))
+        if hasattr(self, "_pending_constraints"):
+            self.constraints_ = self.__dict__.pop("_pending_constraints")
+        aid = s.id
+        if aid in self.story_of_:
+            return Assignment(aid, self.story_of_[aid], False, None, {"reason": "already assigned"})
+        evidence: dict[str, Any] = {"method": "pair-scorer", "threshold": round(self.threshold_, 4),
+                                    "window_days": self.window_days}
+        # 1. user links win
+        for partner in sorted(self.constraints_.must_link(aid)):
+            if partner in self.story_of_:
+                evidence.update(reason="linked by a user", linked_to=partner)
+                return Assignment(aid, self.story_of_[partner], False, 1.0, evidence)
+        labels, sims = self.index_.query(s.full, self.neighbours)
+        if s.background is None:
+            s.background = self._background(sims)
+        # 2. copies join their original's story
+        if self.copies:
+            match = self._copy(s, labels)
+            if match is not None and self._allowed(aid, self.story_of_[match.original]):
+                evidence.update(reason="copy", **match.evidence())
+                return Assignment(aid, self.story_of_[match.original], False, 1.0, evidence)
+        # 3. the scorer against the candidate stories' closest members
+        by_story: dict[str, list[str]] = {}
+        for label in labels:
+            other = self.labels_[int(label)]
+            sid = self.story_of_[other]
+            if not self.stories_[sid].in_window(s.day, self.window_days):
+                continue
+            if sid not in by_story and len(by_story) >= self.candidate_stories:
+                continue
+            ms = by_story.setdefault(sid, [])
+            if len(ms) < self.members_per_story:
+                ms.append(other)
+        best_sid, best_score, best_detail = None, -1.0, None
+        for sid, members in by_story.items():
+            if not self._allowed(aid, sid):
+                continue
+            scored = sorted(
+                ((self.scorer_.score(s, self.signals_[m], df=self.df_), m) for m in members),
+                key=lambda t: -t[0].probability,
+            )
+            probs = [p.probability for p, _ in scored[:2]]
+            story_score = float(np.mean(probs))
+            if story_score > best_score:
+                best_sid, best_score, best_detail = sid, story_score, scored
+        if best_detail is not None:
+            top, top_member = best_detail[0]
+            evidence.update(
+                story_score=round(best_score, 4),
+                best_match=top_member,
+                matches=[{"article": m, "probability": round(p.probability, 4)} for p, m in best_detail],
+                **{k: v for k, v in top.evidence().items() if k in ("signals", "contributions")},
+            )
+            evidence["candidate_story"] = best_sid
+        if best_sid is not None and best_score >= self.threshold_:
+            evidence.pop("candidate_story", None)
+            return Assignment(aid, best_sid, False, best_score, evidence)
+        return Assignment(aid, story_id_for(aid), True, best_score if best_sid else None, evidence)
+
+    def _allowed(self, aid: str, sid: str) -> bool:
+        return not self.constraints_ or self.constraints_.allows([aid], self.stories_[sid].members)
+
+    def _copy(self, s: ArticleSignals, labels: np.ndarray):
+        match = self.copy_detector_.near_verbatim(s)
+        if match is not None:
+            return match
+        for label in labels[:5]:
+            other = self.signals_[self.labels_[int(label)]]
+            match = self.copy_detector_.translation(s, other)
+            if match is not None:
+                return match
+        return None
+
+    def learn_one(self, x: dict[str, Any]) -> Assignment:
+        """Assign ``x`` (joining or opening a story), update the state, and return the assignment."""
+        a = self.predict_one(x)
+        if a.evidence.get("reason") == "already assigned":
+            return a
+        s = as_signals(x)
+        self._add(a.story_id, s)
+        if "copy_of" in a.evidence:
+            self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
+        return a
+
+    def _add(self, story_id: str, s: ArticleSignals) -> None:
+        self._init(len(s.full))
+        label = self.index_.add(s.full)
+        assert label == len(self.labels_)
+        self.labels_.append(s.id)
+        self.signals_[s.id] = s
+        self.df_.add(s.entities)
+        self.copy_detector_.add(s)
+        st = self.stories_.get(story_id)
+        if st is None:
+            st = self.stories_[story_id] = _Story(story_id, np.zeros_like(s.full), 0, None, None)
+        st.add(s.id, s.full, s.day)
+        self.story_of_[s.id] = story_id
+
+    def restore(self, members: Iterable[dict[str, Any]]) -> StoryClusterer:
+        """Rebuild the state from stored memberships: mappings with ``story_id`` and ``signals`` (or ``vector``)."""
+        for m in members:
+            self._add(str(m["story_id"]), as_signals(m))
+        return self
+
+    # -- whole-state views used by the merge pass --------------------------------------------
+    def assignments(self) -> dict[str, str]:
+        """Return article id -> story id for everything learned."""
+        return dict(getattr(self, "story_of_", {}))
+
+    def relabel(self, story_of: dict[str, str]) -> None:
+        """Replace the story of each article (after a merge/split pass) and rebuild story summaries."""
+        self.story_of_ = dict(story_of)
+        self.stories_ = {}
+        for aid in self.labels_:
+            s = self.signals_[aid]
+            sid = self.story_of_[aid]
+            st = self.stories_.get(sid)
+            if st is None:
+                st = self.stories_[sid] = _Story(sid, np.zeros_like(s.full), 0, None, None)
+            st.add(aid, s.full, s.day)

@@ -14,7 +14,7 @@ import numpy as np
 from ..signals.entities import DocumentFrequency, weighted_overlap
 from ..signals.profile import ArticleSignals
 
-__all__ = ["FEATURES", "PairScorer", "pair_features", "ScoredPair"]
+__all__ = ["FEATURES", "PairScorer", "pair_features", "ScoredPair", "scorer_for", "load_params", "fit_logistic"]
 
 # The features, in the order the model's weights use. Each "has_*" feature is an
 # indicator that lets the model learn what a missing signal means, so a pair
@@ -157,6 +157,12 @@ class PairScorer:
         mean, scale, w, bias = self._arrays()
         z = (X - mean) / scale @ w + bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def scorer_for(encoder: Any) -> PairScorer:
+    """Return the pair scorer calibrated for ``encoder``'s vectors (the packaged e5 one by default)."""
+    params = getattr(encoder, "scorer_params", None)
+    return PairScorer(params=params) if params is not None else PairScorer()
 
 
 def load_params() -> dict[str, Any]:

@@ -7,13 +7,19 @@ import re
 __all__ = ["number_keys"]
 
 _NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,’']\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
-_MULT = {
-    # thousands/millions/billions words in a few scripts; "100 mindən" (az), "100 хиляди" (bg)
-    "thousand": 1e3, "тыс": 1e3, "хиляд": 1e3, "min": 1e3, "bin": 1e3, "tausend": 1e3, "mil": 1e3, "mille": 1e3,
-    "million": 1e6, "млн": 1e6, "милион": 1e6, "mln": 1e6, "mio": 1e6, "milyon": 1e6, "millón": 1e6, "millones": 1e6,
-    "billion": 1e9, "млрд": 1e9, "милиард": 1e9, "mrd": 1e9, "milliard": 1e9, "milyar": 1e9, "bn": 1e9,
-    "万": 1e4, "亿": 1e8,
+# Magnitude words: stems of at least 4 letters match as prefixes ("хиляди", "millones"); shorter
+# words must match whole, since "min" is a thousand in Azerbaijani but minutes in English.
+_MULT_STEMS = {
+    "thousand": 1e3, "тыс": 1e3, "хиляд": 1e3, "tausend": 1e3, "mille": 1e3, "тисяч": 1e3,
+    "million": 1e6, "милион": 1e6, "миллион": 1e6, "мільйон": 1e6, "milyon": 1e6, "millón": 1e6, "millones": 1e6,
+    "billion": 1e9, "милиард": 1e9, "миллиард": 1e9, "milliard": 1e9, "milyar": 1e9,
 }
+_MULT_WORDS = {
+    "min": 1e3, "mindən": 1e3, "minə": 1e3, "bin": 1e3, "binden": 1e3, "mil": 1e3, "млн": 1e6, "mln": 1e6,
+    "mio": 1e6, "mn": 1e6, "млрд": 1e9, "mrd": 1e9, "bn": 1e9,
+}
+_CJK_MULT = {"万": 1e4, "亿": 1e8}
+_TOKEN = re.compile(r"[^\W\d_]+")
 
 
 def _value(intpart: str, frac: str | None) -> float:
@@ -33,11 +39,14 @@ def number_keys(text: str) -> set[str]:
             v = _value(m.group(1), m.group(2))
         except ValueError:
             continue
-        tail = text[m.end() : m.end() + 12].lower().lstrip()
-        for word, mult in _MULT.items():
-            if tail.startswith(word):
+        tail = text[m.end() : m.end() + 16].lower().lstrip()
+        if tail[:1] in _CJK_MULT:
+            v *= _CJK_MULT[tail[0]]
+        elif (tok := _TOKEN.match(tail)) is not None:
+            word = tok.group(0)
+            mult = _MULT_WORDS.get(word) or next((f for st, f in _MULT_STEMS.items() if word.startswith(st)), None)
+            if mult:
                 v *= mult
-                break
         if v <= 10 and v == int(v):
             continue
         out.add(f"{v:.6g}")

@@ -13,6 +13,7 @@ from .cache import EmbeddingCache
 from .entities import DocumentFrequency, entity_keys
 from .numbers import number_keys
 from .passages import lead, passages
+from .sketch import minhash
 
 __all__ = ["ArticleSignals", "SignalExtractor", "day_number", "set_backgrounds", "document_frequency"]
 
@@ -31,6 +32,7 @@ class ArticleSignals:
     entities: Counter[str] = field(default_factory=Counter)
     numbers: set[str] = field(default_factory=set)
     background: float | None = None  # mean cosine to the article's nearest neighbours (hubness)
+    minhash: np.ndarray | None = None  # near-duplicate sketch of the body
 
 
 class SignalExtractor:
@@ -77,6 +79,7 @@ class SignalExtractor:
                     passages=v_ps,
                     entities=entity_keys(f"{a.title}\n{a.text}", lang=a.lang),
                     numbers=number_keys(a.text),
+                    minhash=minhash(a.text),
                 )
             )
         return out

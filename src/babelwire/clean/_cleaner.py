@@ -30,7 +30,7 @@ __all__ = ["Cleaner"]
 
 log = logging.getLogger(__name__)
 
-_MIN_BODY_LETTERS = 20
+_MIN_BODY_LETTERS = 12
 _DECLARED_LANG_CONFIDENCE = 0.5
 
 
@@ -74,7 +74,7 @@ class Cleaner:
         if span is None:
             # No sentence-like line at all: let long headline-like lines carry the body.
             for line in lines:
-                if line.kind == SHORT and line.words >= 6:
+                if line.kind == SHORT and line.words >= 2:
                     line.weight = float(line.words)
             span = body_span(lines)
         if span is None:

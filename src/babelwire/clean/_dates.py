@@ -46,8 +46,10 @@ class _Tables:
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
 _DAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_BOUND_L = r"(?<![^\W\d_])"
-_BOUND_R = r"(?![^\W\d_])"
+# Word boundaries for alphabetic scripts; CJK names sit between other CJK characters.
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_BOUND_L = r"(?<![^\W\d_" + _CJK_CHARS + "])"
+_BOUND_R = r"(?![^\W\d_" + _CJK_CHARS + "])"
 
 
 def _alternation(names: dict[str, int]) -> re.Pattern[str] | None:
@@ -73,8 +75,11 @@ def _tables(lang: str) -> _Tables:
         for number, key in enumerate(keys):
             for name in info.get(key, []):
                 name = name.lower()
-                if len(name) >= min_len and not any(ch.isdigit() for ch in name) and \
-                        not re.search(r"[\u3040-\u9fff\uac00-\ud7af]", name):
+                cjk = re.search("[" + _CJK_CHARS + "]", name) is not None
+                # CJK month names carry digits ("2月") and are read by _CJK_DATE instead.
+                if any(ch.isdigit() for ch in name) or name.startswith("("):
+                    continue
+                if len(name) >= (2 if cjk else min_len):
                     out.setdefault(name, number)
         return out
 

@@ -15,14 +15,16 @@ _TOKEN = re.compile(r"\S+")
 _COPULAS = frozenset(
     "е је є is was are est était ist war es fue era é foi è jest był była je är er var on "
     "adalah merupakan — – -".split())
-# Words a definition never contains but the host sentence often does: deixis and reporting.
-_HOST_WORDS = frozenset(
-    "днес вчера утре каза заяви съобщи посочи обяви сегодня вчера завтра заявил сказал сообщил "
-    "заявила сказала сьогодні вчора заявив сказав повідомив данас јуче рекао изјавио danas juče "
-    "jučer rekao izjavio today yesterday tomorrow said says told announced heute gestern sagte "
-    "erklärte aujourd'hui hier déclaré dit hoy ayer dijo afirmó hoje ontem disse afirmou oggi "
-    "ieri detto dziś dzisiaj wczoraj powiedział bugün dün dedi açıkladı dünən bildirib "
-    "kemarin hari mengatakan".split())
+# Words a definition never contains but the host sentence often does: reporting verbs,
+# which follow the name directly, and deictic adverbs, which end an adjunct after it.
+_HOST_VERBS = frozenset(
+    "каза заяви съобщи посочи обяви заявил сказал сообщил заявила сказала заявив сказав "
+    "повідомив рекао изјавио rekao izjavio said says told announced sagte erklärte déclaré dit "
+    "dijo afirmó disse afirmou detto powiedział dedi açıkladı bildirib mengatakan".split())
+_HOST_ADVERBS = frozenset(
+    "днес вчера утре сегодня вчера завтра сьогодні вчора данас јуче danas juče jučer today "
+    "yesterday tomorrow heute gestern aujourd'hui hier hoy ayer hoje ontem oggi ieri dziś "
+    "dzisiaj wczoraj bugün dün dünən kemarin".split())
 # Prepositions that bind inside a noun phrase ("minister *of* foreign affairs"): no boundary.
 _NP_PREPOSITIONS = frozenset("на of de del da do di von der des od z ze iz из".split())
 _CUT_TRAIL = ",;"
@@ -43,7 +45,9 @@ def _definition_end(tokens: list[re.Match[str]], first: int) -> int | None:
         if word.endswith(".") and len(_strip(word)) >= 2 and i + 1 < len(tokens) and \
                 _is_capitalised(tokens[i + 1].group(0)):
             return i + 1
-        if _strip(word).lower() in _HOST_WORDS:
+        if _strip(word).lower() in _HOST_VERBS:
+            return i
+        if _strip(word).lower() in _HOST_ADVERBS:
             # Back up to the last adjunct boundary (a short lowercase function word or a
             # comma) between the definition's head and the host word.
             for j in range(i - 1, first + 2, -1):
@@ -51,7 +55,8 @@ def _definition_end(tokens: list[re.Match[str]], first: int) -> int | None:
                 cand = tokens[j].group(0)
                 if prev.endswith(","):
                     return j
-                if cand.islower() and len(cand) <= 3 and cand not in _NP_PREPOSITIONS:
+                if cand.islower() and len(cand) <= 3 and cand not in _NP_PREPOSITIONS \
+                        and cand not in _COPULAS:
                     return j
             return i
     return None

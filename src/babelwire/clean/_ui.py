@@ -114,6 +114,7 @@ UI_ANYWHERE: tuple[str, ...] = (
 )
 
 _MAX_UI_WORDS = 8
+_MAX_LABELLED_WORDS = 30
 
 
 @lru_cache(maxsize=1)
@@ -133,15 +134,19 @@ def is_ui_line(line: str, words: int) -> bool:
     low = line.lower()
     if anywhere.search(low):
         return True
-    if words > _MAX_UI_WORDS:
+    if words > _MAX_LABELLED_WORDS:
         return False
     rest = _LEAD.sub("", low)
     match = prefix.match(rest)
     if match is None:
         return False
+    tail = rest[match.end():].lstrip()
+    if tail[:1] in (":", "|", "："):
+        return True  # "Read also: <headline>", however long the headline
+    if words > _MAX_UI_WORDS:
+        return False
     if words <= 3 or " " in match.group(0):
         return True
     # A lone generic word ("share", "tags") starts real sentences too; only count it
     # when a label separator or a number follows.
-    tail = rest[match.end():].lstrip()
     return not tail or tail[0] in ":|-–—(" or tail[0].isdigit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from ..errors import RejectedInput
 from ..model import Article, RawDocument, Removed
@@ -31,6 +32,7 @@ __all__ = ["Cleaner"]
 log = logging.getLogger(__name__)
 
 _MIN_BODY_LETTERS = 12
+_LETTER = re.compile(r"[^\W\d_]")
 _DECLARED_LANG_CONFIDENCE = 0.5
 
 
@@ -108,7 +110,7 @@ class Cleaner:
             body_texts.extend([text] if text else [])
             removed.extend((line.index, Removed(cut, "glossary tooltip")) for cut in cuts)
         text = "\n".join(body_texts)
-        if sum(ch.isalpha() for ch in text) < _MIN_BODY_LETTERS:
+        if len(_LETTER.findall(text[:500])) < _MIN_BODY_LETTERS:
             raise RejectedInput("no body text")
         if not title:
             title = fallback_title(text)

@@ -37,7 +37,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[^\W\d_]")
-_SAMPLE = 1500
+_SAMPLE = 800
+_ARBITER_SAMPLE = 400
 MIN_LETTERS = 40
 MIN_CONFIDENCE = 0.6
 
@@ -77,7 +78,7 @@ def _arbitrate(text: str, guess: str, prob: float) -> tuple[str, float]:
     candidates = frozenset(c for c in group if c in _LINGUA_NAMES)
     if guess == "gl" and prob >= 0.9:
         return guess, prob  # lingua has no Galician; trust a confident guess
-    values = _lingua(candidates).compute_language_confidence_values(text)
+    values = _lingua(candidates).compute_language_confidence_values(text[:_ARBITER_SAMPLE])
     if not values:
         return guess, prob
     top = values[0]
@@ -106,20 +107,22 @@ def detect_language(text: str) -> tuple[str | None, float]:
     letters = len(_LETTERS.findall(sample))
     if letters < MIN_LETTERS:
         return None, 0.0
-    code, prob = _raw_guess(sample)
+    code, prob = "", 0.0
+    cut = sample.rfind("\n", 0, len(sample) // 2 + 1) if letters >= 4 * MIN_LETTERS else -1
+    if cut > 0 and min(len(_LETTERS.findall(sample[:cut])),
+                       len(_LETTERS.findall(sample[cut:]))) > MIN_LETTERS:
+        # Two halves: agreeing halves give the answer; halves in unrelated languages say "mixed".
+        (first, p1), (second, p2) = _raw_guess(sample[:cut]), _raw_guess(sample[cut:])
+        if first == second:
+            code, prob = first, (p1 + p2) / 2
+        elif _group(first, sample) != _group(second, sample) or _group(first, sample) is None:
+            log.debug("mixed language: %s / %s", first, second)
+            return None, min(p1, p2, 0.5)
+    if not code:
+        code, prob = _raw_guess(sample)
     if len(code) != 2:
         return None, prob
     code, prob = _arbitrate(sample, code, prob)
-    if letters >= 4 * MIN_LETTERS and "\n" in sample:
-        cut = sample.rfind("\n", 0, len(sample) // 2 + 1)
-        if cut > 0:
-            first, _ = _raw_guess(sample[:cut])
-            second, _ = _raw_guess(sample[cut:])
-            if first != second and _group(first) != _group(second) and \
-                    len(_LETTERS.findall(sample[:cut])) > MIN_LETTERS and \
-                    len(_LETTERS.findall(sample[cut:])) > MIN_LETTERS:
-                log.debug("mixed language: %s / %s", first, second)
-                return None, min(prob, 0.5)
     if prob < MIN_CONFIDENCE:
         return None, prob
     return code, prob

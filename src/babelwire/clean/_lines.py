@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._ui import is_ui_line
+from ._ui import has_ui_phrase, is_ui_line
 
 __all__ = ["Line", "classify_lines", "body_span", "mark_link_lists"]
 
@@ -65,7 +65,7 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text)) + cjk // 2
 
 
-def classify_line(text: str) -> tuple[str, int]:
+def classify_line(text: str, anywhere_possible: bool = True) -> tuple[str, int]:
     """Return the kind of one stripped line and its word count."""
     words = _word_count(text)
     letters = len(_LETTER.findall(text))
@@ -75,7 +75,7 @@ def classify_line(text: str) -> tuple[str, int]:
         return (COUNTER if _NUMBER.search(text) else SYMBOL), words
     if _URLISH.match(text):
         return URL, words
-    if is_ui_line(text, words):
+    if is_ui_line(text, words, anywhere_possible):
         return UI, words
     if words <= 6 and _DATEISH.search(text) and letters <= 22:
         return DATE, words
@@ -93,10 +93,11 @@ def classify_line(text: str) -> tuple[str, int]:
 def classify_lines(texts: list[str]) -> list[Line]:
     """Return a Line for each non-blank text, keeping its position in ``texts``."""
     lines = []
+    anywhere = has_ui_phrase("\n".join(texts))
     for i, text in enumerate(texts):
         if not text:
             continue
-        kind, words = classify_line(text)
+        kind, words = classify_line(text, anywhere)
         lines.append(Line(i, text, kind, words))
     return lines
 

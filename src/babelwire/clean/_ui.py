@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["is_ui_line", "UI_PREFIXES", "UI_ANYWHERE"]
+__all__ = ["is_ui_line", "has_ui_phrase", "UI_PREFIXES", "UI_ANYWHERE"]
 
 # A short line that *starts* with one of these is page furniture, not article text.
 UI_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -115,6 +115,7 @@ UI_ANYWHERE: tuple[str, ...] = (
 
 _MAX_UI_WORDS = 8
 _MAX_LABELLED_WORDS = 30
+_MAX_ANYWHERE_WORDS = 40
 
 
 @lru_cache(maxsize=1)
@@ -128,11 +129,21 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _LEAD = re.compile(r"^[\W\d_]+")
 
 
-def is_ui_line(line: str, words: int) -> bool:
-    """Return True when ``line`` (with ``words`` words) is site furniture such as a widget label."""
+def has_ui_phrase(text: str) -> bool:
+    """Return True when ``text`` contains a phrase that marks furniture wherever it appears."""
+    return _patterns()[1].search(text.lower()) is not None
+
+
+def is_ui_line(line: str, words: int, anywhere_possible: bool = True) -> bool:
+    """Return True when ``line`` (with ``words`` words) is site furniture such as a widget label.
+
+    ``anywhere_possible=False`` skips the search for phrases such as "all rights reserved"
+    when the caller already knows the whole text has none.
+    """
     prefix, anywhere = _patterns()
     low = line.lower()
-    if anywhere.search(low):
+    # A long paragraph that mentions cookies or JavaScript is an article about them.
+    if anywhere_possible and words <= _MAX_ANYWHERE_WORDS and anywhere.search(low):
         return True
     if words > _MAX_LABELLED_WORDS:
         return False

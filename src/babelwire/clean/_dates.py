@@ -41,6 +41,7 @@ class _Tables:
     weekdays: re.Pattern[str] | None
     weekday_of: dict[str, int]
     order: str
+    relative: re.Pattern[str] | None = None
 
 
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -85,8 +86,16 @@ def _tables(lang: str) -> _Tables:
 
     months = names(_MONTH_KEYS, 3)
     days = names(_DAY_KEYS, 3)
+    # Words that make a line worth handing to dateparser as a relative date.
+    rel_words: set[str] = set()
+    for key in ("ago", "in", "hour", "minute", "day", "week"):
+        rel_words.update(w.lower() for w in info.get(key, []) if len(w) >= 2)
+    for words in (info.get("relative-type") or {}).values():
+        rel_words.update(w.lower() for w in words if len(w) >= 2)
+    relative = re.compile("|".join(re.escape(w) for w in sorted(rel_words, key=len, reverse=True))) \
+        if rel_words else None
     return _Tables(_alternation(months), {k: v + 1 for k, v in months.items()},
-                   _alternation(days), days, str(info.get("date_order", "DMY")))
+                   _alternation(days), days, str(info.get("date_order", "DMY")), relative)
 
 
 def date_order(lang: str | None) -> str:
@@ -305,6 +314,9 @@ def find_date(top: list[tuple[int, str]], lang: str | None, read_at: datetime | 
             how = "weekday" if weekday is not None and cand.ambiguous_order else "text"
             return FoundDate(when, clock is not None, f"{how}:line {number}", conf)
     for number, line in relative or []:
+        low = line.lower()
+        if not any(t.relative is not None and t.relative.search(low) for t in tables):
+            continue
         found = _relative(line, langs, read_at)
         if found is not None:
             return FoundDate(found[0], found[1], f"relative:line {number}", 0.7)

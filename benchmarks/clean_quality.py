@@ -29,15 +29,23 @@ def norm(line: str) -> str:
 
 def load() -> list[tuple[str, dict, str]]:
     annotations = json.loads((CORPUS / "annotations.json").read_text(encoding="utf-8"))
-    return [(doc_id, ann, (CORPUS / ann["file"]).read_text(encoding="utf-8"))
-            for doc_id, ann in sorted(annotations.items())]
+    return [
+        (doc_id, ann, (CORPUS / ann["file"]).read_text(encoding="utf-8"))
+        for doc_id, ann in sorted(annotations.items())
+    ]
 
 
 def raw_document(doc_id: str, ann: dict, content: str) -> RawDocument:
     is_html = ann["format"] == "html"
-    return RawDocument(id=doc_id, source=ann["source"], origin=ann["file"], format=ann["format"],
-                       read_at=datetime.fromisoformat(ann["read_at"]),
-                       text=None if is_html else content, html=content if is_html else None)
+    return RawDocument(
+        id=doc_id,
+        source=ann["source"],
+        origin=ann["file"],
+        format=ann["format"],
+        read_at=datetime.fromisoformat(ann["read_at"]),
+        text=None if is_html else content,
+        html=content if is_html else None,
+    )
 
 
 class LineScore:
@@ -106,8 +114,10 @@ def main() -> int:
     n_html = sum(1 for _, a, _ in docs if a["format"] == "html")
     p, r = lines.figures()
     hp, hr = html_lines.figures()
-    print(f"corpus: {n} documents ({n_html} HTML), {len(langs - {None})} languages, "
-          f"{len({a['template'] for _, a, _ in docs} - {'none'})} site templates")
+    print(
+        f"corpus: {n} documents ({n_html} HTML), {len(langs - {None})} languages, "
+        f"{len({a['template'] for _, a, _ in docs} - {'none'})} site templates"
+    )
     print(f"{'system':<22}{'part':<7}{'line P':>8}{'line R':>8}")
     print(f"{'babelwire':<22}{'all':<7}{p:>8.3f}{r:>8.3f}")
     print(f"{'babelwire':<22}{'html':<7}{hp:>8.3f}{hr:>8.3f}")
@@ -132,7 +142,9 @@ def baselines():
         return (trafilatura.extract(page) or "").split("\n")
 
     def traf_precision(page: str, lang: str | None) -> list[str]:
-        return (trafilatura.extract(page, favor_precision=True, include_comments=False) or "").split("\n")
+        return (
+            trafilatura.extract(page, favor_precision=True, include_comments=False) or ""
+        ).split("\n")
 
     yield "trafilatura", traf_default
     yield "trafilatura precision", traf_precision
@@ -142,10 +154,23 @@ def baselines():
         print("jusText not installed: pip install justext", file=sys.stderr)
         return
 
-    names = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "pt": "Portuguese",
-             "it": "Italian", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "bg": "Bulgarian",
-             "sr": "Serbian", "hr": "Croatian", "tr": "Turkish", "az": "Azerbaijani",
-             "id": "Indonesian"}
+    names = {
+        "en": "English",
+        "de": "German",
+        "fr": "French",
+        "es": "Spanish",
+        "pt": "Portuguese",
+        "it": "Italian",
+        "pl": "Polish",
+        "ru": "Russian",
+        "uk": "Ukrainian",
+        "bg": "Bulgarian",
+        "sr": "Serbian",
+        "hr": "Croatian",
+        "tr": "Turkish",
+        "az": "Azerbaijani",
+        "id": "Indonesian",
+    }
 
     def jt(page: str, lang: str | None, **settings: int) -> list[str]:
         # jusText is told the true language (an advantage we do not have); for languages

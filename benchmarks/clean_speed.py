@@ -43,16 +43,24 @@ def main() -> int:
     text = [r for r, fmt in docs if fmt == "text"]
     html = [r for r, fmt in docs if fmt == "html"]
     chars = sum(len(r.raw) for r in text) / len(text)
-    print(f"plain text: {rate(text, args.rounds):7.1f} articles/s  ({len(text)} docs, "
-          f"{chars:.0f} chars on average)")
+    print(
+        f"plain text: {rate(text, args.rounds):7.1f} articles/s  ({len(text)} docs, "
+        f"{chars:.0f} chars on average)"
+    )
     # Real pages run longer than the corpus's: join four pages into one ~2.5 KB text.
-    joined = [replace(text[i], text=text[i].text + "\n" + "\n".join(r.text for r in text[i + 1:i + 4]))
-              for i in range(0, len(text) - 3)]
+    joined = [
+        replace(text[i], text=text[i].text + "\n" + "\n".join(r.text for r in text[i + 1 : i + 4]))
+        for i in range(0, len(text) - 3)
+    ]
     chars = sum(len(r.raw) for r in joined) / len(joined)
-    print(f"long text:  {rate(joined, args.rounds):7.1f} articles/s  ({len(joined)} docs, "
-          f"{chars:.0f} chars on average)")
-    print(f"HTML:       {rate(html, max(1, args.rounds // 2)):7.1f} articles/s  ({len(html)} docs, "
-          "trafilatura included)")
+    print(
+        f"long text:  {rate(joined, args.rounds):7.1f} articles/s  ({len(joined)} docs, "
+        f"{chars:.0f} chars on average)"
+    )
+    print(
+        f"HTML:       {rate(html, max(1, args.rounds // 2)):7.1f} articles/s  ({len(html)} docs, "
+        "trafilatura included)"
+    )
     return 0
 
 

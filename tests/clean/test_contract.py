@@ -23,9 +23,19 @@ BODY = [
 ]
 
 
-def raw(text: str | None = None, html: str | None = None, source: str = "site", **kw) -> RawDocument:
-    return RawDocument(id=kw.pop("id", "d1"), source=source, origin="test", format="text",
-                       read_at=kw.pop("read_at", READ_AT), text=text, html=html, **kw)
+def raw(
+    text: str | None = None, html: str | None = None, source: str = "site", **kw
+) -> RawDocument:
+    return RawDocument(
+        id=kw.pop("id", "d1"),
+        source=source,
+        origin="test",
+        format="text",
+        read_at=kw.pop("read_at", READ_AT),
+        text=text,
+        html=html,
+        **kw,
+    )
 
 
 def test_public_api() -> None:
@@ -40,8 +50,11 @@ def test_public_api() -> None:
 
 
 def test_clean_returns_article_and_keeps_raw() -> None:
-    text = "Daily Courier\nCity\nCouncil approves budget after long night\n" + "\n".join(BODY) + \
-        "\nShare\nComments 4\n"
+    text = (
+        "Daily Courier\nCity\nCouncil approves budget after long night\n"
+        + "\n".join(BODY)
+        + "\nShare\nComments 4\n"
+    )
     article = Cleaner().clean(raw(text))
     assert isinstance(article, Article)
     assert article.raw == text
@@ -52,7 +65,9 @@ def test_clean_returns_article_and_keeps_raw() -> None:
     assert all(r.reason for r in article.removed)
 
 
-@pytest.mark.parametrize("text", ["", "   \n\n ", "\x00\x01\x02binary\x00\x00" * 20, "- 3\n12:00\n"])
+@pytest.mark.parametrize(
+    "text", ["", "   \n\n ", "\x00\x01\x02binary\x00\x00" * 20, "- 3\n12:00\n"]
+)
 def test_rejects_unusable_input(text: str) -> None:
     with pytest.raises(RejectedInput):
         Cleaner().clean(raw(text))
@@ -80,9 +95,13 @@ def test_per_source_learning_removes_recurring_lines() -> None:
     places = ["Lyon", "Porto", "Gdansk", "Varna", "Bergen", "Izmir", "Tartu"]
     stories = [
         f"The port of {place} reopened after the storm, officials said on a busy morning, "
-        f"and traders in {place} expect ships to return within days." for place in places]
+        f"and traders in {place} expect ships to return within days."
+        for place in places
+    ]
     for i in range(5):
-        article = cleaner.clean(raw(f"Storm news from {places[i]}\n{stories[i]}\n{footer}", id=str(i)))
+        article = cleaner.clean(
+            raw(f"Storm news from {places[i]}\n{stories[i]}\n{footer}", id=str(i))
+        )
         assert footer in article.text  # not learned yet: it looks like a sentence
     sixth = cleaner.clean(raw(f"Storm news from {places[5]}\n{stories[5]}\n{footer}", id="5"))
     assert footer not in sixth.text
@@ -95,8 +114,10 @@ def test_per_source_learning_removes_recurring_lines() -> None:
 
 
 def test_mojibake_and_invisible_characters_repaired() -> None:
-    text = ("Ankara\u200b'da aÃ§Ä±klama yapÄ±ldÄ±: belediye meclisi yeni bÃ¼tÃ§eyi "
-            "uzun bir tartÄ±ÅŸmanÄ±n ardÄ±ndan onayladÄ±.\n")
+    text = (
+        "Ankara\u200b'da aÃ§Ä±klama yapÄ±ldÄ±: belediye meclisi yeni bÃ¼tÃ§eyi "
+        "uzun bir tartÄ±ÅŸmanÄ±n ardÄ±ndan onayladÄ±.\n"
+    )
     article = Cleaner().clean(raw(text))
     assert "açıklama yapıldı" in article.text
     assert "\u200b" not in article.text and "Ã" not in article.text

@@ -1,4 +1,4 @@
-"""Behaviour on the annotated corpus (tests/clean/corpus): one test per feature, no aggregate figures."""
+"""Behaviour on the annotated corpus: one test per feature, no aggregate figures."""
 
 from __future__ import annotations
 
@@ -25,9 +25,15 @@ def clean(doc_id: str, cleaner: Cleaner | None = None) -> tuple[Article, dict]:
     ann = ANNOTATIONS[doc_id]
     content = (CORPUS / ann["file"]).read_text(encoding="utf-8")
     html = ann["format"] == "html"
-    raw = RawDocument(id=doc_id, source=ann["source"], origin=ann["file"], format=ann["format"],
-                      read_at=datetime.fromisoformat(ann["read_at"]),
-                      text=None if html else content, html=content if html else None)
+    raw = RawDocument(
+        id=doc_id,
+        source=ann["source"],
+        origin=ann["file"],
+        format=ann["format"],
+        read_at=datetime.fromisoformat(ann["read_at"]),
+        text=None if html else content,
+        html=content if html else None,
+    )
     return (cleaner or Cleaner()).clean(raw), ann
 
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not pre
 
 def clean_seed(name: str, read_at: datetime = datetime(2024, 11, 20, 9, 0)):
     text = (SEEDS / name).read_text(encoding="utf-8")
-    raw = RawDocument(id=name, source="seed", origin=name, format="text", read_at=read_at, text=text)
+    raw = RawDocument(
+        id=name, source="seed", origin=name, format="text", read_at=read_at, text=text
+    )
     return Cleaner().clean(raw), text
 
 
@@ -24,11 +26,19 @@ def test_seed_000_bulgarian_portal() -> None:
     article, text = clean_seed("000_d46336bcb795b0ad.txt")
     assert article.raw == text
     assert article.text.startswith("Държавният секретар на САЩ")
-    assert article.text.endswith("за следващите стъпки в процеса\".")
+    assert article.text.endswith('за следващите стъпки в процеса".')
     assert "колега Сергей Лавров в телефонен разговор днес" in article.text
     assert "Викторович" not in article.text and "руски дипломат" not in article.text
-    for widget in ("Свързани новини", "Добави коментар", "Водещи новини", "Коментари 3",
-                   "202414:00", "3748", "Последвайте", "Пенсиите скачат"):
+    for widget in (
+        "Свързани новини",
+        "Добави коментар",
+        "Водещи новини",
+        "Коментари 3",
+        "202414:00",
+        "3748",
+        "Последвайте",
+        "Пенсиите скачат",
+    ):
         assert widget not in article.text
     assert len(article.text.split("\n")) == 8
     assert article.lang == "bg"

@@ -45,15 +45,21 @@ class Cleaner:
     searched for a date after those before it.
     """
 
-    def __init__(self, *, line_memory: LineMemory | None = None, recur_share: float = 0.6,
-                 recur_min_documents: int = 5, date_lines: int = 3) -> None:
+    def __init__(
+        self,
+        *,
+        line_memory: LineMemory | None = None,
+        recur_share: float = 0.6,
+        recur_min_documents: int = 5,
+        date_lines: int = 3,
+    ) -> None:
         self.line_memory = line_memory
         self.recur_share = recur_share
         self.recur_min_documents = recur_min_documents
         self.date_lines = date_lines
 
     def clean(self, raw: RawDocument) -> Article:
-        """Return the cleaned Article for ``raw``; raise RejectedInput when nothing usable remains."""
+        """Return the cleaned Article for ``raw``; raise RejectedInput if nothing usable remains."""
         page: HtmlExtract | None = None
         if raw.html is not None:
             if looks_binary(raw.html):
@@ -122,15 +128,26 @@ class Cleaner:
 
         removed.sort(key=lambda item: item[0])
         return Article(
-            id=raw.id, source=raw.source, origin=raw.origin, format=raw.format,
-            read_at=raw.read_at, raw=raw.raw, title=title, text=text,
-            lang=lang, lang_confidence=round(lang_conf, 4),
+            id=raw.id,
+            source=raw.source,
+            origin=raw.origin,
+            format=raw.format,
+            read_at=raw.read_at,
+            raw=raw.raw,
+            title=title,
+            text=text,
+            lang=lang,
+            lang_confidence=round(lang_conf, 4),
             published=found.iso() if isinstance(found, FoundDate) else found[0] if found else None,
-            published_provenance=(found.provenance if isinstance(found, FoundDate)
-                                  else found[1] if found else None),
-            published_confidence=(found.confidence if isinstance(found, FoundDate)
-                                  else found[2] if found else 0.0),
-            url=raw.url, removed=[r for _, r in removed], meta=dict(raw.meta),
+            published_provenance=(
+                found.provenance if isinstance(found, FoundDate) else found[1] if found else None
+            ),
+            published_confidence=(
+                found.confidence if isinstance(found, FoundDate) else found[2] if found else 0.0
+            ),
+            url=raw.url,
+            removed=[r for _, r in removed],
+            meta=dict(raw.meta),
         )
 
     def _recall_recurring(self, source: str, lines: list[Line]) -> None:
@@ -148,8 +165,9 @@ class Cleaner:
         memory.observe(source, set(keys))
 
     @staticmethod
-    def _title(raw: RawDocument, page: HtmlExtract | None, before: list[Line],
-               after: list[Line]) -> tuple[str, Line | None]:
+    def _title(
+        raw: RawDocument, page: HtmlExtract | None, before: list[Line], after: list[Line]
+    ) -> tuple[str, Line | None]:
         """Return the title and, when it came from the text, its line."""
         declared = (raw.title or "").strip() or (page.title if page else None)
         if declared:
@@ -158,9 +176,15 @@ class Cleaner:
         line = pick_title(before, after)
         return (line.text, line) if line else ("", None)
 
-    def _date(self, raw: RawDocument, page: HtmlExtract | None, before: list[Line],
-              body: list[Line], lines: list[Line], lang: str | None,
-              ) -> FoundDate | tuple[str, str, float] | None:
+    def _date(
+        self,
+        raw: RawDocument,
+        page: HtmlExtract | None,
+        before: list[Line],
+        body: list[Line],
+        lines: list[Line],
+        lang: str | None,
+    ) -> FoundDate | tuple[str, str, float] | None:
         """Return the publication date: declared, page metadata, or found in the text."""
         if raw.published:
             value = normalise_declared(raw.published, lang)
@@ -171,7 +195,13 @@ class Cleaner:
             if value:
                 return value, "metadata", 0.8
         top = [(ln.index + 1, ln.text) for ln in before + body[: self.date_lines]]
-        relative = [(ln.index + 1, ln.text) for ln in before
-                    if ln.kind in (DATE, SHORT) and ln.words <= 8]
-        return find_date(top, lang, raw.read_at, page=[ln.text for ln in lines if ln.kind != TEXT],
-                         relative=relative)
+        relative = [
+            (ln.index + 1, ln.text) for ln in before if ln.kind in (DATE, SHORT) and ln.words <= 8
+        ]
+        return find_date(
+            top,
+            lang,
+            raw.read_at,
+            page=[ln.text for ln in lines if ln.kind != TEXT],
+            relative=relative,
+        )

@@ -29,8 +29,11 @@ class FoundDate:
     def iso(self) -> str:
         """Return the date as ISO 8601: a date, or a datetime when a time was found."""
         if self.has_time:
-            return self.value.replace(tzinfo=None).isoformat(timespec="seconds") if \
-                self.value.tzinfo is None else self.value.isoformat(timespec="seconds")
+            return (
+                self.value.replace(tzinfo=None).isoformat(timespec="seconds")
+                if self.value.tzinfo is None
+                else self.value.isoformat(timespec="seconds")
+            )
         return self.value.date().isoformat()
 
 
@@ -44,8 +47,20 @@ class _Tables:
     relative: re.Pattern[str] | None = None
 
 
-_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august",
-               "september", "october", "november", "december")
+_MONTH_KEYS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _DAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Word boundaries for alphabetic scripts; CJK names sit between other CJK characters.
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
@@ -92,10 +107,19 @@ def _tables(lang: str) -> _Tables:
         rel_words.update(w.lower() for w in info.get(key, []) if len(w) >= 2)
     for words in (info.get("relative-type") or {}).values():
         rel_words.update(w.lower() for w in words if len(w) >= 2)
-    relative = re.compile("|".join(re.escape(w) for w in sorted(rel_words, key=len, reverse=True))) \
-        if rel_words else None
-    return _Tables(_alternation(months), {k: v + 1 for k, v in months.items()},
-                   _alternation(days), days, str(info.get("date_order", "DMY")), relative)
+    relative = (
+        re.compile("|".join(re.escape(w) for w in sorted(rel_words, key=len, reverse=True)))
+        if rel_words
+        else None
+    )
+    return _Tables(
+        _alternation(months),
+        {k: v + 1 for k, v in months.items()},
+        _alternation(days),
+        days,
+        str(info.get("date_order", "DMY")),
+        relative,
+    )
 
 
 def date_order(lang: str | None) -> str:
@@ -103,8 +127,11 @@ def date_order(lang: str | None) -> str:
     return _tables(lang or _FALLBACK_LANG).order
 
 
-_TIME = re.compile(r"[\s,|·•–—\-/(]*(?:[^\W\d_]{1,5}\.?\s*)?(\d{1,2})(?::|h)(\d{2})(?::(\d{2}))?"
-                   r"(?!\d)\s*(a\.?m\.?|p\.?m\.?)?", re.IGNORECASE)
+_TIME = re.compile(
+    r"[\s,|·•–—\-/(]*(?:[^\W\d_]{1,5}\.?\s*)?(\d{1,2})(?::|h)(\d{2})(?::(\d{2}))?"
+    r"(?!\d)\s*(a\.?m\.?|p\.?m\.?)?",
+    re.IGNORECASE,
+)
 _YEAR_END = r"(?=\D|$|\d{1,2}:\d{2})"
 _YMD = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)(?:T(?=\d))?")
 _XYZ = re.compile(r"(?<![\d.])(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})" + _YEAR_END)
@@ -139,17 +166,47 @@ def _year(text: str) -> int:
 def _candidates(line: str, tables: list[_Tables]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for m in _YMD.finditer(line):
-        found.append(_Candidate(int(m.group(1)), int(m.group(3)), int(m.group(2)), False, True,
-                                m.start(), m.end(), False))
+        found.append(
+            _Candidate(
+                int(m.group(1)),
+                int(m.group(3)),
+                int(m.group(2)),
+                False,
+                True,
+                m.start(),
+                m.end(),
+                False,
+            )
+        )
     for m in _CJK_DATE.finditer(line):
-        found.append(_Candidate(int(m.group(1)), int(m.group(3)), int(m.group(2)), False, True,
-                                m.start(), m.end(), True))
+        found.append(
+            _Candidate(
+                int(m.group(1)),
+                int(m.group(3)),
+                int(m.group(2)),
+                False,
+                True,
+                m.start(),
+                m.end(),
+                True,
+            )
+        )
     for m in _XYZ.finditer(line):
         if any(c.start <= m.start() < c.end for c in found):
             continue
         a, b = int(m.group(1)), int(m.group(3))
-        found.append(_Candidate(_year(m.group(4)), a, b, a <= 12 and b <= 12 and a != b,
-                                a > 12 or b <= 12, m.start(), m.end(), False))
+        found.append(
+            _Candidate(
+                _year(m.group(4)),
+                a,
+                b,
+                a <= 12 and b <= 12 and a != b,
+                a > 12 or b <= 12,
+                m.start(),
+                m.end(),
+                False,
+            )
+        )
     for t in tables:
         if t.months is None:
             continue
@@ -157,8 +214,8 @@ def _candidates(line: str, tables: list[_Tables]) -> list[_Candidate]:
             month = t.month_of.get(m.group(1).lower())
             if month is None:
                 continue
-            before = line[max(0, m.start() - 8):m.start()]
-            after = line[m.end():m.end() + 14]
+            before = line[max(0, m.start() - 8) : m.start()]
+            after = line[m.end() : m.end() + 14]
             day_before = re.search(r"(?<!\d)(\d{1,2})\.?\s*(?:de\s+|of\s+)?$", before)
             year_before = re.search(r"(?<!\d)(\d{4})\.?\s*$", before)
             day_after = re.match(r"\s*(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)", after)
@@ -167,25 +224,64 @@ def _candidates(line: str, tables: list[_Tables]) -> list[_Candidate]:
             if day_before:
                 if year_after:
                     end = m.end() + year_after.end()
-                    found.append(_Candidate(int(year_after.group(1)), int(day_before.group(1)),
-                                            month, False, True, start - len(day_before.group(0)),
-                                            end, True))
+                    found.append(
+                        _Candidate(
+                            int(year_after.group(1)),
+                            int(day_before.group(1)),
+                            month,
+                            False,
+                            True,
+                            start - len(day_before.group(0)),
+                            end,
+                            True,
+                        )
+                    )
                 else:
                     end = m.end()
-                    found.append(_Candidate(0, int(day_before.group(1)), month, False, True,
-                                            start - len(day_before.group(0)), end, True, False))
+                    found.append(
+                        _Candidate(
+                            0,
+                            int(day_before.group(1)),
+                            month,
+                            False,
+                            True,
+                            start - len(day_before.group(0)),
+                            end,
+                            True,
+                            False,
+                        )
+                    )
             elif day_after:
-                rest = after[day_after.end():]
+                rest = after[day_after.end() :]
                 y_after = re.match(r",?\s*(\d{4})" + _YEAR_END, rest)
                 if y_after:
                     end = m.end() + day_after.end() + y_after.end()
-                    found.append(_Candidate(int(y_after.group(1)), int(day_after.group(1)), month,
-                                            False, True, start, end, True))
+                    found.append(
+                        _Candidate(
+                            int(y_after.group(1)),
+                            int(day_after.group(1)),
+                            month,
+                            False,
+                            True,
+                            start,
+                            end,
+                            True,
+                        )
+                    )
                 elif year_before:
                     end = m.end() + day_after.end()
-                    found.append(_Candidate(int(year_before.group(1)), int(day_after.group(1)),
-                                            month, False, True,
-                                            start - len(year_before.group(0)), end, True))
+                    found.append(
+                        _Candidate(
+                            int(year_before.group(1)),
+                            int(day_after.group(1)),
+                            month,
+                            False,
+                            True,
+                            start - len(year_before.group(0)),
+                            end,
+                            True,
+                        )
+                    )
         if any(c.named_month for c in found):
             break
     found.sort(key=lambda c: c.start)
@@ -284,9 +380,13 @@ def _site_order(lines: list[str]) -> bool | None:
     return None
 
 
-def find_date(top: list[tuple[int, str]], lang: str | None, read_at: datetime | None,
-              page: list[str] | None = None, relative: list[tuple[int, str]] | None = None,
-              ) -> FoundDate | None:
+def find_date(
+    top: list[tuple[int, str]],
+    lang: str | None,
+    read_at: datetime | None,
+    page: list[str] | None = None,
+    relative: list[tuple[int, str]] | None = None,
+) -> FoundDate | None:
     """Return the publication date found in ``top`` (line number, text) pairs, or None.
 
     ``top`` is searched in order and the first date that is not after ``read_at``
@@ -326,12 +426,18 @@ def find_date(top: list[tuple[int, str]], lang: str | None, read_at: datetime | 
 _HAS_CLOCK = re.compile(r"\d{1,2}:\d{2}")
 
 
-def _relative(line: str, langs: list[str], read_at: datetime | None) -> tuple[datetime, bool] | None:
+def _relative(
+    line: str, langs: list[str], read_at: datetime | None
+) -> tuple[datetime, bool] | None:
     import dateparser
 
     base = (read_at or datetime.now()).replace(tzinfo=None)
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past",
-                "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False}
+    settings = {
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "STRICT_PARSING": False,
+    }
     try:
         value = dateparser.parse(line, languages=langs, settings=settings)  # type: ignore[arg-type]
     except (ValueError, OverflowError, TypeError):
@@ -339,12 +445,17 @@ def _relative(line: str, langs: list[str], read_at: datetime | None) -> tuple[da
     if value is None or value > base + _READ_SLACK or value < base - timedelta(days=3650):
         return None
     # A bare weekday or month name parses too; demand something date-like in the result.
-    has_time = bool(_HAS_CLOCK.search(line)) or value.date() == base.date() and \
-        (value.hour, value.minute) != (base.hour, base.minute)
+    has_time = (
+        bool(_HAS_CLOCK.search(line))
+        or value.date() == base.date()
+        and (value.hour, value.minute) != (base.hour, base.minute)
+    )
     return value, has_time
 
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 
 
 def normalise_declared(value: str, lang: str | None = None) -> str | None:

@@ -41,9 +41,14 @@ def repair(text: str) -> str:
     # ftfy is the slow step: run it only where there is mojibake or an entity to fix.
     if is_bad(text) or _ENTITY.search(text):
         # Repair only: keep curly quotes, full-width forms and ligatures as written.
-        text = ftfy.fix_text(text, normalization="NFC", fix_line_breaks=False,
-                             uncurl_quotes=False, fix_character_width=False,
-                             fix_latin_ligatures=False)
+        text = ftfy.fix_text(
+            text,
+            normalization="NFC",
+            fix_line_breaks=False,
+            uncurl_quotes=False,
+            fix_character_width=False,
+            fix_latin_ligatures=False,
+        )
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)

@@ -22,15 +22,43 @@ CLOSE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"cs", "sk"}),
 )
 # py3langid labels outside ISO 639-1 that are a variant of one inside it.
-_ALIASES = {"wuu": "zh", "yue": "zh", "ary": "ar", "arz": "ar", "nb": "no", "crh": "tr",
-            "uzs": "uz", "gug": "gn", "sdh": "ku", "ltg": "lv"}
+_ALIASES = {
+    "wuu": "zh",
+    "yue": "zh",
+    "ary": "ar",
+    "arz": "ar",
+    "nb": "no",
+    "crh": "tr",
+    "uzs": "uz",
+    "gug": "gn",
+    "sdh": "ku",
+    "ltg": "lv",
+}
 # Candidates for lingua per py3langid guess, including the alias-derived ones.
-_LINGUA_NAMES = {"bg": "BULGARIAN", "mk": "MACEDONIAN", "ru": "RUSSIAN", "sr": "SERBIAN",
-                 "uk": "UKRAINIAN", "be": "BELARUSIAN", "az": "AZERBAIJANI", "tr": "TURKISH",
-                 "hr": "CROATIAN", "bs": "BOSNIAN", "sl": "SLOVENE", "es": "SPANISH",
-                 "pt": "PORTUGUESE", "ca": "CATALAN", "id": "INDONESIAN", "ms": "MALAY",
-                 "no": "BOKMAL", "nn": "NYNORSK", "da": "DANISH", "sv": "SWEDISH",
-                 "cs": "CZECH", "sk": "SLOVAK"}
+_LINGUA_NAMES = {
+    "bg": "BULGARIAN",
+    "mk": "MACEDONIAN",
+    "ru": "RUSSIAN",
+    "sr": "SERBIAN",
+    "uk": "UKRAINIAN",
+    "be": "BELARUSIAN",
+    "az": "AZERBAIJANI",
+    "tr": "TURKISH",
+    "hr": "CROATIAN",
+    "bs": "BOSNIAN",
+    "sl": "SLOVENE",
+    "es": "SPANISH",
+    "pt": "PORTUGUESE",
+    "ca": "CATALAN",
+    "id": "INDONESIAN",
+    "ms": "MALAY",
+    "no": "BOKMAL",
+    "nn": "NYNORSK",
+    "da": "DANISH",
+    "sv": "SWEDISH",
+    "cs": "CZECH",
+    "sk": "SLOVAK",
+}
 _LINGUA_TO_ISO = {v: k for k, v in _LINGUA_NAMES.items()}
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -109,8 +137,11 @@ def detect_language(text: str) -> tuple[str | None, float]:
         return None, 0.0
     code, prob = "", 0.0
     cut = sample.rfind("\n", 0, len(sample) // 2 + 1) if letters >= 4 * MIN_LETTERS else -1
-    if cut > 0 and min(len(_LETTERS.findall(sample[:cut])),
-                       len(_LETTERS.findall(sample[cut:]))) > MIN_LETTERS:
+    if (
+        cut > 0
+        and min(len(_LETTERS.findall(sample[:cut])), len(_LETTERS.findall(sample[cut:])))
+        > MIN_LETTERS
+    ):
         # Two halves: agreeing halves give the answer; halves in unrelated languages say "mixed".
         (first, p1), (second, p2) = _raw_guess(sample[:cut]), _raw_guess(sample[cut:])
         if first == second:

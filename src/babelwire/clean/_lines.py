@@ -12,7 +12,16 @@ __all__ = ["Line", "classify_lines", "body_span", "mark_link_lists"]
 # What a line looks like decides its kind; the kind's weight decides whether it pulls
 # the body region towards it (positive) or pushes it away (negative).
 TEXT, SHORT, DATE, COUNTER, UI, SYMBOL, URL, RECURRING, LINKLIST = (
-    "text", "short", "date", "counter", "ui", "symbol", "url", "recurring", "link list")
+    "text",
+    "short",
+    "date",
+    "counter",
+    "ui",
+    "symbol",
+    "url",
+    "recurring",
+    "link list",
+)
 
 REASONS = {
     SHORT: "headline-like line outside the body",
@@ -28,19 +37,30 @@ REASONS = {
 # Kinds that never belong to a body, wherever they sit.
 ALWAYS_BOILERPLATE = frozenset({DATE, COUNTER, UI, SYMBOL, URL, RECURRING})
 
-_WEIGHTS = {SHORT: -2.0, DATE: -3.0, COUNTER: -3.0, UI: -6.0, SYMBOL: -1.0, URL: -3.0,
-            RECURRING: -8.0, LINKLIST: -4.0}
+_WEIGHTS = {
+    SHORT: -2.0,
+    DATE: -3.0,
+    COUNTER: -3.0,
+    UI: -6.0,
+    SYMBOL: -1.0,
+    URL: -3.0,
+    RECURRING: -8.0,
+    LINKLIST: -4.0,
+}
 
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\S+")
 _DATEISH = re.compile(
     r"\d{1,2}:\d{2}|(?<!\d)\d{4}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
-    r"|\d+\s*(?:年|월|月)")
+    r"|\d+\s*(?:年|월|月)"
+)
 _NUMBER = re.compile(r"\d")
 _FULL_DATE_OR_TIME = re.compile(
-    r"\d{1,2}:\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
-_URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^\S+\.(?:com|org|net|bg|ru|az)\S*$",
-                     re.I)
+    r"\d{1,2}:\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
+)
+_URLISH = re.compile(
+    r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^\S+\.(?:com|org|net|bg|ru|az)\S*$", re.I
+)
 # Sentence-final punctuation, allowing closing quotes/brackets after it.
 _TERMINAL = re.compile(r"[.!?…。！？;:»\"”’')\]]\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"”’»')\]]*)\s*$")
@@ -127,7 +147,8 @@ def mark_link_lists(lines: list[Line]) -> None:
         while j < n and lines[j].kind == SHORT:
             j += 1
         touches_list = (i > 0 and lines[i - 1].kind in (LINKLIST, DATE)) or (
-            j < n and lines[j].kind == LINKLIST)
+            j < n and lines[j].kind == LINKLIST
+        )
         if j - i >= 3 or (touches_list and j - i >= 2):
             for k in range(i, j):
                 lines[k].kind = LINKLIST

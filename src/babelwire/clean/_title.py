@@ -30,9 +30,13 @@ def pick_title(before: list[Line], after: list[Line]) -> Line | None:
     A line that is repeated after the body wins; otherwise the longest headline-like
     line (site names and section words are short, author lines shorter than titles).
     """
-    candidates = [ln for ln in before
-                  if ln.kind not in (DATE, UI) and 3 <= ln.words <= _MAX_TITLE_WORDS
-                  and not ln.reason.startswith("recurs")]
+    candidates = [
+        ln
+        for ln in before
+        if ln.kind not in (DATE, UI)
+        and 3 <= ln.words <= _MAX_TITLE_WORDS
+        and not ln.reason.startswith("recurs")
+    ]
     if not candidates:
         return None
     after_norm = {_norm(ln.text) for ln in after}

@@ -14,17 +14,20 @@ _TOKEN = re.compile(r"\S+")
 # Copulas that open a definitional clause ("X is a …"); dashes stand in for Russian's zero copula.
 _COPULAS = frozenset(
     "е је є is was are est était ist war es fue era é foi è jest był była je är er var on "
-    "adalah merupakan — – -".split())
+    "adalah merupakan — – -".split()
+)
 # Words a definition never contains but the host sentence often does: reporting verbs,
 # which follow the name directly, and deictic adverbs, which end an adjunct after it.
 _HOST_VERBS = frozenset(
     "каза заяви съобщи посочи обяви заявил сказал сообщил заявила сказала заявив сказав "
     "повідомив рекао изјавио rekao izjavio said says told announced sagte erklärte déclaré dit "
-    "dijo afirmó disse afirmou detto powiedział dedi açıkladı bildirib mengatakan".split())
+    "dijo afirmó disse afirmou detto powiedział dedi açıkladı bildirib mengatakan".split()
+)
 _HOST_ADVERBS = frozenset(
     "днес вчера утре сегодня вчера завтра сьогодні вчора данас јуче danas juče jučer today "
     "yesterday tomorrow heute gestern aujourd'hui hier hoy ayer hoje ontem oggi ieri dziś "
-    "dzisiaj wczoraj bugün dün dünən kemarin".split())
+    "dzisiaj wczoraj bugün dün dünən kemarin".split()
+)
 # Prepositions that bind inside a noun phrase ("minister *of* foreign affairs"): no boundary.
 _NP_PREPOSITIONS = frozenset("на of de del da do di von der des od z ze iz из".split())
 _CUT_TRAIL = ",;"
@@ -42,8 +45,12 @@ def _definition_end(tokens: list[re.Match[str]], first: int) -> int | None:
     """Return the index of the first host token after a definition starting at ``first``."""
     for i in range(first, len(tokens)):
         word = tokens[i].group(0)
-        if word.endswith(".") and len(_strip(word)) >= 2 and i + 1 < len(tokens) and \
-                _is_capitalised(tokens[i + 1].group(0)):
+        if (
+            word.endswith(".")
+            and len(_strip(word)) >= 2
+            and i + 1 < len(tokens)
+            and _is_capitalised(tokens[i + 1].group(0))
+        ):
             return i + 1
         if _strip(word).lower() in _HOST_VERBS:
             return i
@@ -55,8 +62,12 @@ def _definition_end(tokens: list[re.Match[str]], first: int) -> int | None:
                 cand = tokens[j].group(0)
                 if prev.endswith(","):
                     return j
-                if cand.islower() and len(cand) <= 3 and cand not in _NP_PREPOSITIONS \
-                        and cand not in _COPULAS:
+                if (
+                    cand.islower()
+                    and len(cand) <= 3
+                    and cand not in _NP_PREPOSITIONS
+                    and cand not in _COPULAS
+                ):
                     return j
             return i
     return None
@@ -97,8 +108,9 @@ def cut_tooltips(line: str) -> tuple[str, list[str]]:
             continue
         end = _definition_end(tokens, k + 1)
         if end is None:
-            comma = next((i for i in range(k, len(tokens)) if tokens[i].group(0).endswith(",")),
-                         None)
+            comma = next(
+                (i for i in range(k, len(tokens)) if tokens[i].group(0).endswith(",")), None
+            )
             end = comma + 1 if comma is not None else len(tokens)
         stop = tokens[end].start() if end < len(tokens) else len(line)
         snippet = line[start:stop].rstrip()

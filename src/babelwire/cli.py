@@ -254,12 +254,18 @@ def article_json(store: Store, article_id: str) -> dict[str, Any]:
 @db_option
 @format_option
 @click.option("--raw", is_flag=True, help="Print the raw input as it was read instead of the clean text.")
-def article(article_id, db, fmt, raw):
+@click.option("--explain", is_flag=True, help="Say why the article is in its story: matches, signals, copies.")
+def article(article_id, db, fmt, raw, explain):
     """Show one article: clean text, metadata and its story."""
     store = open_store(db)
     data = article_json(store, article_id)
     if raw:
         click.echo(store.get_article(article_id).raw)
+        return
+    if explain and fmt != "json":
+        from .explain import explain_text
+
+        click.echo(explain_text(data))
         return
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -348,6 +354,90 @@ def eval_pairs(directory, db, encoder, threads, fmt, folds, quiet):
         t.add_row(name, str(r["pairs"]), _fmt(r["pearson"]), _fmt(r["spearman"]), _fmt(r["f1"]),
                   _fmt(c.get("pearson")), _fmt(c.get("f1")))
     _out_console().print(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# corrections and rebuilding
+
+
+def _pipeline(db: str, encoder: str | None = None, threads: int | None = None):
+    from .pipeline import Pipeline
+    from .signals import get_encoder
+
+    store = open_store(db)
+    return Pipeline(store, encoder=get_encoder(encoder or store.get_setting("encoder_name"), threads=threads))
+
+
+@cli.command()
+@click.argument("article_id")
+@click.argument("other_id")
+@db_option
+@encoder_option
+def link(article_id, other_id, db, encoder):
+    """Put OTHER_ID in ARTICLE_ID's story, and keep them together from now on."""
+    sid = _pipeline(db, encoder).link(article_id, other_id)
+    _err_console().print(f"linked: {other_id} is now in story {sid} with {article_id}", highlight=False)
+
+
+@cli.command()
+@click.argument("article_id")
+@db_option
+@encoder_option
+def unlink(article_id, db, encoder):
+    """Take ARTICLE_ID out of its story into one of its own, and keep it out from now on."""
+    sid = _pipeline(db, encoder).unlink(article_id)
+    _err_console().print(f"unlinked: {article_id} is now alone in story {sid}", highlight=False)
+
+
+@cli.command()
+@click.argument("story_id")
+@db_option
+@encoder_option
+def split(story_id, db, encoder):
+    """Split STORY_ID into its two most separate groups, kept apart from now on."""
+    ids = _pipeline(db, encoder).split(story_id)
+    _err_console().print(f"split into {', '.join(ids)}", highlight=False)
+
+
+@cli.command()
+@db_option
+@encoder_option
+@format_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def recluster(db, encoder, fmt, quiet):
+    """Rebuild every story from stored embeddings (no re-embedding), keeping ids where membership holds."""
+    pipe = _pipeline(db, encoder)
+    with _progress_bar(quiet) as bar:
+        task = bar.add_task("reclustering", total=None)
+
+        def progress(event: str, n: int) -> None:
+            if event == "read":
+                bar.update(task, total=n)
+            else:
+                bar.advance(task, n)
+
+        result = pipe.recluster(progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+    else:
+        _err_console().print(
+            f"{result['articles']} articles in {result['stories']} stories; {result['moved']} moved; "
+            f"{result['kept_ids']} story ids kept", highlight=False)
+
+
+@cli.command()
+@db_option
+@format_option
+@click.option("--story", "story_id", help="Only entries about this story.")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many entries.")
+def audit(db, fmt, story_id, limit):
+    """Show the audit log: merges, splits, links, unlinks and reclusters, newest first."""
+    entries = open_store(db).audit_log(story_id=story_id, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        click.echo(f"{e['at']}  {e['action']:<9} {e['story_id'] or '':<13} {json.dumps(e['details'], ensure_ascii=False)}")
 
 
 def main() -> None:

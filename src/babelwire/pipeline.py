@@ -112,6 +112,7 @@ class Pipeline:
         used = self.store.get_setting("encoder")
         if used is None:
             self.store.set_setting("encoder", fp)
+            self.store.set_setting("encoder_name", self.encoder.name)
         elif used != fp:
             raise EncoderMismatch(
                 f"this store's stories were built with encoder {used!r}, not {fp!r}; "
@@ -122,6 +123,8 @@ class Pipeline:
     def clusterer(self) -> Any:
         """Return the clusterer, rebuilt from the stored memberships and corrections on first use."""
         if self._clusterer is None:
+            if self.store.article_count():
+                self._check_encoder()
             self._clusterer = StoryClusterer(scorer=scorer_for(self.encoder))
             self._restore(self._clusterer)
         return self._clusterer
@@ -253,6 +256,8 @@ class Pipeline:
             touched: set[str] = set()
             for ch in changes:
                 target = ch.story_id if ch.action == "merge" else ch.other_id
+                if not self.store.story_exists(target):
+                    self.store.upsert_story(target, "")  # headline set below
                 for aid in ch.articles:
                     m = self.store.membership(aid) or {"score": None, "evidence": {}}
                     ev = dict(m["evidence"])
@@ -302,6 +307,8 @@ class Pipeline:
         if not others:
             raise ConstraintError(f"article {a!r} is alone in its story already")
         new = story_id_for(a)
+        if new == old:  # ``a`` founded the story: the others keep its id
+            new = story_id_for(f"{a}\x00{old}")
         with self.store.transaction():
             for o in others:
                 self.store.add_constraint("unlink", a, o)
@@ -338,6 +345,7 @@ class Pipeline:
     # -- recluster ------------------------------------------------------------------------------
     def recluster(self, *, progress: Progress | None = None) -> dict[str, Any]:
         """Rebuild every story from stored embeddings (nothing re-embedded), keeping ids where membership holds."""
+        self._check_encoder()
         rows = self.store.article_rows()
         articles = {a.id: a for a in self.store.iter_articles()}
         if progress:
@@ -374,9 +382,10 @@ class Pipeline:
         with self.store.transaction():
             for aid in moved:
                 m = self.store.membership(aid) or {"score": None, "evidence": {}}
+                if not self.store.story_exists(final[aid]):
+                    self.store.upsert_story(final[aid], articles[aid].title)
                 self.store.assign(aid, final[aid], score=m["score"],
                                   evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
-                self.store.upsert_story(final[aid], articles[aid].title)
             gone = set(old_of.values()) - set(final.values())
             for sid in gone:
                 keep = max(set(final[a] for a, o in old_of.items() if o == sid), default=None,

@@ -9,8 +9,20 @@ import numpy as np
 import pytest
 
 from babelwire.cluster import CentroidClusterer
+from babelwire.cluster.online import StoryClusterer
+from babelwire.cluster.scoring import PairScorer
 
-CLUSTERERS = [lambda: CentroidClusterer(threshold=0.8, window_days=3)]
+# A scorer on whole-text cosine alone, calibrated for the synthetic vectors below.
+_COS_ONLY = PairScorer(params={
+    "features": list(__import__("babelwire.cluster.scoring", fromlist=["FEATURES"]).FEATURES),
+    "mean": [0.8] + [0.0] * 13, "scale": [0.05] + [1.0] * 13, "weights": [3.0] + [0.0] * 13,
+    "bias": 0.0, "threshold": 0.5, "default_background": 0.5,
+})
+
+CLUSTERERS = [
+    lambda: CentroidClusterer(threshold=0.8, window_days=3),
+    lambda: StoryClusterer(scorer=_COS_ONLY, window_days=3),
+]
 
 
 def _stream(seed: int = 0, n_events: int = 4, per_event: int = 5, dim: int = 32):
@@ -80,6 +92,9 @@ def test_params_stored_unchanged(make):
     c = make()
     params = {k: v for k, v in vars(c).items() if not k.endswith("_")}
     assert params and all(not isinstance(v, (list, dict, set)) for v in params.values())
+    for x in _stream()[:3]:
+        c.learn_one(x)
+    assert {k: v for k, v in vars(c).items() if not k.endswith("_")} == params
 
 
 def test_time_window_separates_far_apart_reports():
@@ -91,9 +106,9 @@ def test_time_window_separates_far_apart_reports():
     assert a.story_id != b.story_id and d.story_id in {a.story_id, b.story_id}
 
 
-def test_restore_rebuilds_state():
+def test_restore_rebuilds_state(make):
     stream = _stream(4)
-    c = CentroidClusterer(threshold=0.8)
+    c = make()
     rows = [{**x, "story_id": c.learn_one(x).story_id} for x in stream[:12]]
-    r = CentroidClusterer(threshold=0.8).restore(rows)
+    r = make().restore(rows)
     assert [c.learn_one(x).story_id for x in stream[12:]] == [r.learn_one(x).story_id for x in stream[12:]]

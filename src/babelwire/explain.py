@@ -1,0 +1,58 @@
+"""Turning an article's stored evidence into a readable explanation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["explain_text"]
+
+_SIGNAL_NAMES = {
+    "cos_full": "whole-text similarity",
+    "cos_lead": "title+lead similarity",
+    "passage_max": "best matching passages",
+    "passage_mean": "passage alignment",
+    "cos_vs_background": "similarity above the usual for these articles",
+    "crosslingual_cos": "cross-language similarity",
+    "same_lang": "same language",
+    "entities": "shared names",
+    "has_entities": "both name people/places",
+    "numbers": "shared numbers",
+    "has_numbers": "both give numbers",
+    "log_days_apart": "days apart (log)",
+    "has_dates": "both dated",
+    "same_source": "same outlet",
+}
+
+
+def explain_text(article: dict[str, Any]) -> str:
+    """Return a plain-text explanation of why ``article`` (as ``article_json`` gives it) is in its story."""
+    ev = article.get("evidence") or {}
+    lines = [f"{article['id']} is in story {article['story_id']}."]
+    if ev.get("reason") == "copy":
+        lines.append(f"It is a {ev['copy_kind']} copy of {ev['copy_of']} (similarity {ev['copy_similarity']}), "
+                     "so it joined that article's story and does not count as an independent source.")
+    elif ev.get("reason") == "linked by a user":
+        lines.append(f"A user linked it to {ev.get('linked_to')}.")
+    elif ev.get("reason") == "unlinked by a user":
+        lines.append(f"A user took it out of story {ev.get('unlinked_from')}.")
+    elif "story_score" in ev and "candidate_story" not in ev:
+        lines.append(f"It joined because its match with the story scored {ev['story_score']} "
+                     f"(threshold {ev['threshold']}); best match: {ev.get('best_match')}.")
+    elif "story_score" in ev:
+        lines.append(f"It opened a new story: the closest story, {ev['candidate_story']}, scored only "
+                     f"{ev['story_score']} (threshold {ev['threshold']}).")
+    else:
+        lines.append("It opened a new story: no earlier story was close enough (or in its time window).")
+    for m in ev.get("matches", []):
+        lines.append(f"  match {m['article']}: probability {m['probability']}")
+    contrib = ev.get("contributions") or {}
+    if contrib:
+        lines.append("Signals of the best match (value, contribution to the log-odds):")
+        for k, c in contrib.items():
+            if abs(c) < 0.005:
+                continue
+            lines.append(f"  {_SIGNAL_NAMES.get(k, k):<48} {ev['signals'].get(k, 0):>8.3f}  {c:+.3f}")
+    if ev.get("moved"):
+        mv = ev["moved"]
+        lines.append(f"It was later moved by the {mv.get('by')} (from story {mv.get('from')}).")
+    return "\n".join(lines)

@@ -1,0 +1,158 @@
+"""Stories end to end with the fake encoder: copies, corrections, merges, recluster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from babelwire.cli import cli
+from babelwire.cluster.constraints import Constraints
+from babelwire.pipeline import Pipeline
+from babelwire.store import Store
+
+QUAKE = """Earthquake of magnitude 6.1 shakes Shamakhi
+14 March 2023
+An earthquake of magnitude 6.1 struck near the town of Shamakhi in Azerbaijan on Tuesday morning, the seismology service said.
+Buildings were damaged in Shamakhi and Ismayilli, and 27 people were taken to hospital with light injuries.
+The epicentre lay 12 kilometres north of Shamakhi at a depth of 10 kilometres.
+Emergency minister Kamal Huseynov said rescue teams had checked 340 houses by the evening.
+"""
+RATE = """Central bank raises its key rate to 52.5 percent
+25 April 2024
+The Turkish central bank raised its policy rate from 50 to 52.5 percent on Thursday, surprising economists in Ankara.
+Governor Fatih Karahan said inflation of 69 percent required a tighter stance for longer.
+The lira gained 1.2 percent against the dollar after the decision was announced in Ankara.
+"""
+LAUNCH = """Long March rocket puts Egyptian satellite into orbit
+12 June 2024
+A Long March 2D rocket lifted off from the Jiuquan centre carrying the Egyptian satellite Al-Waha-1 on Wednesday.
+The 310 kilogram satellite will photograph farmland along the Nile for the Egyptian space agency.
+Engineers in Cairo confirmed the first signal from Al-Waha-1 forty minutes after launch.
+"""
+
+
+def _write(d: Path, name: str, text: str) -> None:
+    d.mkdir(exist_ok=True)
+    (d / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    d = tmp_path / "news"
+    _write(d, "quake_a.txt", QUAKE)
+    # a near-verbatim re-post: another first line, one sentence dropped
+    copy = QUAKE.replace("Earthquake of magnitude 6.1 shakes Shamakhi", "Strong quake hits Shamakhi").replace(
+        "Emergency minister Kamal Huseynov said rescue teams had checked 340 houses by the evening.\n", "")
+    _write(tmp_path / "aggregator", "quake_copy.txt", copy)
+    _write(d, "rate.txt", RATE)
+    _write(d, "launch.txt", LAUNCH)
+    return tmp_path
+
+
+def _pipe(db):
+    return Pipeline(Store(db), encoder="fake")
+
+
+def test_copy_joins_original_and_is_not_an_independent_source(corpus, db_path):
+    p = _pipe(db_path)
+    p.ingest([corpus / "news"])
+    p.ingest([corpus / "aggregator"])
+    m = p.store.membership("quake_copy")
+    assert m["evidence"]["copy_of"] == "quake_a" and m["evidence"]["copy_kind"] == "near-verbatim"
+    story = p.store.story(m["story_id"])
+    assert {a["id"] for a in story["articles"]} == {"quake_a", "quake_copy"}
+    assert story["sources"] == ["aggregator", "news"] and story["independent_sources"] == 1 and story["copies"] == 1
+    assert len(p.store.stories()) == 3
+
+
+def test_unrelated_events_stay_apart(corpus, db_path):
+    p = _pipe(db_path)
+    p.ingest([corpus / "news"])
+    story_ids = {p.store.membership(i)["story_id"] for i in ("quake_a", "rate", "launch")}
+    assert len(story_ids) == 3
+
+
+def test_link_unlink_split_are_kept_and_audited(corpus, db_path):
+    run = CliRunner()
+    assert run.invoke(cli, ["ingest", str(corpus), "--db", db_path, "-q"]).exit_code == 0
+    store = Store(db_path)
+    quake = store.membership("quake_a")["story_id"]
+    r = run.invoke(cli, ["link", "quake_a", "rate", "--db", db_path])
+    assert r.exit_code == 0, r.output
+    assert store.membership("rate")["story_id"] == quake
+    assert store.membership("rate")["evidence"]["reason"] == "linked by a user"
+    r = run.invoke(cli, ["unlink", "quake_copy", "--db", db_path])
+    assert r.exit_code == 0, r.output
+    alone = store.membership("quake_copy")["story_id"]
+    assert alone != quake and store.story(alone)["article_count"] == 1
+    # the corrections survive a full rebuild
+    r = run.invoke(cli, ["recluster", "--db", db_path, "--format", "json", "-q"])
+    assert r.exit_code == 0, r.output
+    assert store.membership("rate")["story_id"] == store.membership("quake_a")["story_id"]
+    assert store.membership("quake_copy")["story_id"] != store.membership("quake_a")["story_id"]
+    # split the linked story: the two groups are kept apart
+    sid = store.membership("quake_a")["story_id"]
+    r = run.invoke(cli, ["split", sid, "--db", db_path])
+    assert r.exit_code == 0, r.output
+    assert store.membership("rate")["story_id"] != store.membership("quake_a")["story_id"]
+    actions = [e["action"] for e in json.loads(run.invoke(cli, ["audit", "--db", db_path, "--format", "json"]).stdout)]
+    assert {"link", "unlink", "recluster", "split"} <= set(actions)
+
+
+def test_corrections_refuse_nonsense(corpus, db_path):
+    run = CliRunner()
+    run.invoke(cli, ["ingest", str(corpus / "news"), "--db", db_path, "-q"])
+    r = run.invoke(cli, ["unlink", "rate", "--db", db_path])
+    assert r.exit_code == 1 and "alone in its story" in r.output
+    r = run.invoke(cli, ["link", "rate", "nope", "--db", db_path])
+    assert r.exit_code == 1 and "no article" in r.output
+
+
+def test_recluster_reembeds_nothing_and_keeps_ids(corpus, db_path):
+    p = _pipe(db_path)
+    p.ingest([corpus])
+    before = {r["id"]: r["story_id"] for r in p.store.article_rows()}
+    q = _pipe(db_path)
+    result = q.recluster()
+    assert q.cache.embedded == 0
+    after = {r["id"]: r["story_id"] for r in q.store.article_rows()}
+    assert after == before and result["moved"] == 0
+
+
+def test_merge_keeps_older_id_and_redirects(db_path):
+    p = _pipe(db_path)
+    store = p.store
+    d = Path(db_path).parent / "m"
+    _write(d, "a.txt", QUAKE)
+    p.ingest([d])
+    c = p.clusterer
+    # force a second story holding a near-twin, then let the merge pass reunite them
+    _write(d, "b.txt", QUAKE.replace("27 people", "28 people").replace("Tuesday", "Tuesday morning local time"))
+    c.constraints_ = Constraints()
+    c.copies = False
+    c.threshold_ = 1.1  # nothing joins online
+    p.ingest([d])
+    assert store.membership("a")["story_id"] != store.membership("b")["story_id"]
+    old_b = store.membership("b")["story_id"]
+    c.threshold_ = 0.5
+    changes = p.merger.merge(c)
+    p._apply(changes)
+    assert store.membership("b")["story_id"] == store.membership("a")["story_id"]
+    assert store.resolve_story(old_b) == store.membership("a")["story_id"]
+    assert store.story(old_b)["id"] == store.membership("a")["story_id"]
+    assert store.audit_log()[0]["action"] == "merge"
+
+
+def test_explain_prints_reasons(corpus, db_path):
+    run = CliRunner()
+    run.invoke(cli, ["ingest", str(corpus / "news"), "--db", db_path, "-q"])
+    run.invoke(cli, ["ingest", str(corpus / "aggregator"), "--db", db_path, "-q"])
+    out = run.invoke(cli, ["article", "quake_copy", "--explain", "--db", db_path]).stdout
+    assert "near-verbatim copy of quake_a" in out
+    data = json.loads(run.invoke(cli, ["article", "quake_copy", "--db", db_path, "--format", "json"]).stdout)
+    assert data["evidence"]["copy_of"] == "quake_a"
+    out = run.invoke(cli, ["article", "rate", "--explain", "--db", db_path]).stdout
+    assert "opened a new story" in out

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from starlette.requests import Request
 
 from ..search import Searcher
 from ..signals import Encoder, get_encoder
@@ -13,7 +17,7 @@ from ..store import Store
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
-__all__ = ["WebState", "WebConfig"]
+__all__ = ["WebState", "WebConfig", "read_store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +32,8 @@ class WebConfig:
 class WebState:
     """Stores and models shared by the request handlers.
 
-    Reads use one SQLite connection per worker thread (WAL lets them run while
-    a write is in progress); writes go through a single :class:`Pipeline`
+    Reads borrow a pooled SQLite connection each (WAL lets them run while a
+    write is in progress); writes go through a single :class:`Pipeline`
     under a lock, rebuilt when another process has added articles meanwhile.
     """
 
@@ -38,7 +42,7 @@ class WebState:
         self.config = config
         self._encoder_spec = encoder
         self._encoder: Encoder | None = None
-        self._local = threading.local()
+        self._idle: list[Store] = []
         self._opened: list[Store] = []
         self._open_lock = threading.Lock()
         self.write_lock = threading.Lock()
@@ -65,15 +69,21 @@ class WebState:
         return self._searcher
 
     # -- stores -------------------------------------------------------------------------------
-    def reader(self) -> Store:
-        """Return this thread's store connection for reads."""
-        store = getattr(self._local, "store", None)
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """Lend a store connection for reads, exclusively, for the block (connections are pooled)."""
+        with self._open_lock:
+            store = self._idle.pop() if self._idle else None
         if store is None:
-            store = Store(self.store_path, check_same_thread=False)
-            self._local.store = store
+            store = Store(self.store_path, check_same_thread=False)  # lent to one thread at a time
             with self._open_lock:
                 self._opened.append(store)
-        return store
+        try:
+            yield store
+        finally:
+            with self._open_lock:
+                if store in self._opened:
+                    self._idle.append(store)
 
     def pipeline(self) -> Pipeline:
         """Return the writer's pipeline; call with ``write_lock`` held."""
@@ -98,4 +108,11 @@ class WebState:
             for store in self._opened:
                 store.close()
             self._opened.clear()
+            self._idle.clear()
 
+
+
+def read_store(request: Request) -> Iterator[Store]:
+    """FastAPI dependency: a store connection for the request's reads."""
+    with request.app.state.babelwire.reading() as store:
+        yield store

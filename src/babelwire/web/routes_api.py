@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from ..store import Store
 from ..views import article_json, explain_article
 from ._ingest import Batch, batch_from_records, batch_from_upload, run_batch
+from ._state import read_store
 from .auth import require_read, require_write
 from .errors import ApiError, error_payload
 
@@ -20,6 +22,7 @@ __all__ = ["router"]
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 router = APIRouter(prefix="/api", tags=["api"])
 reads = [Depends(require_read)]
+ReadStore = Annotated[Store, Depends(read_store)]
 
 
 class ErrorBody(BaseModel):
@@ -78,7 +81,7 @@ _INGEST_BODY = {
 
 @router.get("/stories", dependencies=reads, responses=ERRORS, summary="List stories")
 def list_stories(
-    request: Request,
+    store: ReadStore,
     lang: str | None = Query(None, description="Only stories with an article in this language"),
     source: str | None = Query(None, description="Only stories with an article from this source"),
     since: str | None = Query(None, pattern=DATE, description="Published on or after (YYYY-MM-DD)"),
@@ -87,53 +90,50 @@ def list_stories(
     offset: int = Query(0, ge=0),
 ) -> list[dict[str, Any]]:
     """Return stories, most recently published first: the same JSON as `babelwire stories --format json`."""
-    store = request.app.state.babelwire.reader()
     return store.stories(lang=lang, source=source, since=since, until=until, limit=limit, offset=offset)
 
 
 @router.get("/stories/{story_id}", dependencies=reads, responses=ERRORS, summary="Get a story")
-def get_story(request: Request, story_id: str = Path(...)) -> dict[str, Any]:
+def get_story(store: ReadStore, story_id: str) -> dict[str, Any]:
     """Return one story with its articles: the same JSON as `babelwire story ID --format json`."""
-    return request.app.state.babelwire.reader().story(story_id)
+    return store.story(story_id)
 
 
 @router.get("/articles", dependencies=reads, responses=ERRORS, summary="List articles")
 def list_articles(
-    request: Request,
+    store: ReadStore,
     lang: str | None = None,
     source: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> list[dict[str, Any]]:
     """Return article summaries (id, source, lang, title, published, path, url, story_id), newest first."""
-    store = request.app.state.babelwire.reader()
     return store.article_summaries(lang=lang, source=source, limit=limit, offset=offset)
 
 
 @router.get("/articles/{article_id}", dependencies=reads, responses=ERRORS, summary="Get an article")
-def get_article(request: Request, article_id: str) -> dict[str, Any]:
+def get_article(store: ReadStore, article_id: str) -> dict[str, Any]:
     """Return the article as `babelwire article ID --format json` prints it, plus `explanation`."""
-    store = request.app.state.babelwire.reader()
     return {**article_json(store, article_id), "explanation": explain_article(store, article_id)}
 
 
 @router.get("/articles/{article_id}/explain", dependencies=reads, responses=ERRORS, summary="Explain an article")
-def explain(request: Request, article_id: str) -> dict[str, Any]:
+def explain(store: ReadStore, article_id: str) -> dict[str, Any]:
     """Return why the article is in its story: stored score and evidence, and the nearest stories."""
-    return explain_article(request.app.state.babelwire.reader(), article_id)
+    return explain_article(store, article_id)
 
 
 @router.get("/search", dependencies=reads, responses=ERRORS, summary="Search")
 def search(
     request: Request,
+    store: ReadStore,
     q: str = Query(..., min_length=1, description="Words in any language"),
     mode: Literal["hybrid", "semantic", "keyword"] = "hybrid",
     lang: str | None = Query(None, description="Only articles in this language"),
     limit: int = Query(20, ge=1, le=200),
 ) -> dict[str, Any]:
     """Return `{"query", "mode", "stories", "articles", "warnings"}`: semantic and keyword hits fused."""
-    state = request.app.state.babelwire
-    return state.searcher.search(q, limit=limit, mode=mode, lang=lang, store=state.reader())
+    return request.app.state.babelwire.searcher.search(q, limit=limit, mode=mode, lang=lang, store=store)
 
 
 @router.post(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from ..search import query_terms
+from ..store import Store
 from ..views import article_json, explain_article, independent_sources, story_view
 from ._ingest import run_batch
 from ._render import render
+from ._state import read_store
 from .auth import SESSION_COOKIE, check_write_token, read_allowed, same_token, session_value
 from .errors import ApiError
 
@@ -29,6 +32,7 @@ async def page_read(request: Request) -> None:
 
 router = APIRouter(include_in_schema=False)
 pages = [Depends(page_read)]
+ReadStore = Annotated[Store, Depends(read_store)]
 
 
 def _date(value: str | None) -> str | None:
@@ -38,13 +42,13 @@ def _date(value: str | None) -> str | None:
 @router.get("/", dependencies=pages)
 def stories_page(
     request: Request,
+    store: ReadStore,
     lang: str | None = None,
     source: str | None = None,
     since: str | None = None,
     until: str | None = None,
     page: int = Query(1, ge=1),
 ) -> Response:
-    store = request.app.state.babelwire.reader()
     filters = {"lang": lang or None, "source": source or None, "since": _date(since), "until": _date(until)}
     rows = store.stories(**filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     more = len(rows) > PAGE_SIZE
@@ -59,14 +63,12 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}", dependencies=pages)
-def story_page(request: Request, story_id: str) -> Response:
-    store = request.app.state.babelwire.reader()
+def story_page(request: Request, store: ReadStore, story_id: str) -> Response:
     return render(request, "story.html", story=story_view(store, story_id))
 
 
 @router.get("/articles/{article_id}", dependencies=pages)
-def article_page(request: Request, article_id: str) -> Response:
-    store = request.app.state.babelwire.reader()
+def article_page(request: Request, store: ReadStore, article_id: str) -> Response:
     article = article_json(store, article_id)
     story = store.story(article["story_id"]) if article["story_id"] else None
     return render(request, "article.html", article=article, story=story,
@@ -75,14 +77,16 @@ def article_page(request: Request, article_id: str) -> Response:
 
 
 @router.get("/search", dependencies=pages)
-def search_page(request: Request, q: str = "", mode: str = "hybrid", lang: str | None = None) -> Response:
+def search_page(
+    request: Request, store: ReadStore, q: str = "", mode: str = "hybrid", lang: str | None = None
+) -> Response:
     state = request.app.state.babelwire
     mode = mode if mode in ("hybrid", "semantic", "keyword") else "hybrid"
     result = None
     if q.strip():
-        result = state.searcher.search(q, mode=mode, lang=lang or None, store=state.reader())
+        result = state.searcher.search(q, mode=mode, lang=lang or None, store=store)
     return render(request, "search.html", q=q, mode=mode, lang=lang or "", result=result,
-                  terms=query_terms(q), facets=state.reader().facets())
+                  terms=query_terms(q), facets=store.facets())
 
 
 @router.get("/ingest", dependencies=pages)

@@ -49,6 +49,16 @@ def when(value: str | None) -> str:
     return value[:16].replace("T", " ")
 
 
+def title_or(value: str | None, fallback: str) -> str:
+    """Return ``value`` when it has a letter or digit (scraped titles can be bare punctuation), else ``fallback``."""
+    return value if value and any(ch.isalnum() for ch in value) else fallback
+
+
+def clock(value: str | None) -> str:
+    """Return the time of day of an ISO datetime (HH:MM), or '' for a bare date or nothing."""
+    return value[11:16] if value and len(value) >= 16 else ""
+
+
 def lang_name(code: str | None) -> str:
     """Return the English name of a language code (the code itself if unknown)."""
     if not code or code == "?":
@@ -84,7 +94,8 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(safe_url=safe_url, when=when, lang_name=lang_name, highlight=highlight)
+    env.filters.update(safe_url=safe_url, when=when, clock=clock, lang_name=lang_name, highlight=highlight,
+                       title_or=title_or)
     env.globals.update(query_string=query_string)
     return env
 

@@ -48,7 +48,7 @@ def key_terms(texts: Sequence[str], *, top: int = 8) -> list[dict[str, object]]:
         in_texts.update({_key(w) for w in words})
     ranked = sorted(in_texts, key=lambda k: (-in_texts[k], -sum(forms[k].values()), k))
     need = 2 if len(texts) > 1 else 1
-    out = []
+    out: list[dict[str, object]] = []
     for k in ranked:
         if in_texts[k] < need or len(out) >= top:
             break

@@ -72,8 +72,10 @@ def batch_from_upload(filename: str, data: bytes, *, source: str | None = None) 
         result = read_path(path)
     prefix = str(path)
     batch = Batch(result.documents, result.rejected, result.skipped)
-    for item in [*batch.documents, *batch.rejected, *batch.skipped]:
-        item.origin = "upload:" + name + item.origin[len(prefix):] if item.origin.startswith(prefix) else item.origin
+    items: list[RawDocument | Rejection] = [*batch.documents, *batch.rejected, *batch.skipped]
+    for item in items:
+        if item.origin.startswith(prefix):
+            item.origin = "upload:" + name + item.origin[len(prefix):]
     return batch
 
 

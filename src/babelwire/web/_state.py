@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
+from ..errors import StoreError
 from ..search import Searcher
 from ..signals import Encoder, get_encoder
 from ..store import Store
@@ -38,6 +39,8 @@ class WebState:
     """
 
     def __init__(self, store_path: str, *, encoder: Encoder | str | None, config: WebConfig) -> None:
+        if store_path == ":memory:":
+            raise StoreError("the web app needs a store file (each connection would get its own :memory: store)")
         self.store_path = store_path
         self.config = config
         self._encoder_spec = encoder

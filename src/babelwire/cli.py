@@ -13,6 +13,7 @@ import click
 from . import settings
 from .errors import BabelwireError, MissingDependency
 from .store import Store
+from .views import article_json
 
 __all__ = ["main", "cli"]
 
@@ -227,28 +228,6 @@ def story(story_id, db, fmt):
     c.print(t)
 
 
-def article_json(store: Store, article_id: str) -> dict[str, Any]:
-    """Return the article in the JSON contract's shape, with removed lines and membership evidence."""
-    a = store.get_article(article_id)
-    m = store.membership(article_id)
-    return {
-        "id": a.id,
-        "lang": a.lang,
-        "title": a.title,
-        "published": a.published,
-        "source": a.source,
-        "path": a.origin,
-        "story_id": m["story_id"] if m else None,
-        "text": a.text,
-        "url": a.url,
-        "lang_confidence": a.lang_confidence,
-        "published_provenance": a.published_provenance,
-        "published_confidence": a.published_confidence,
-        "removed": [{"line": r.line, "reason": r.reason} for r in a.removed],
-        "evidence": m["evidence"] if m else None,
-    }
-
-
 @cli.command()
 @click.argument("article_id")
 @db_option
@@ -438,6 +417,84 @@ def audit(db, fmt, story_id, limit):
         return
     for e in entries:
         click.echo(f"{e['at']}  {e['action']:<9} {e['story_id'] or '':<13} {json.dumps(e['details'], ensure_ascii=False)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# search and the web app
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@encoder_option
+@format_option
+@click.option("--mode", type=click.Choice(["hybrid", "semantic", "keyword"]), default="hybrid", show_default=True,
+              help="hybrid fuses meaning (embeddings) and words (full text); or use one of them.")
+@click.option("--lang", help="Only articles in this language (ISO 639-1).")
+@click.option("--limit", type=int, default=20, show_default=True, help="At most this many articles.")
+def search(query, db, encoder, fmt, mode, lang, limit):
+    """Search stories and articles by meaning and words, in any language."""
+    from .search import search as run_search
+
+    result = run_search(open_store(db), query, encoder=encoder, limit=limit, mode=mode, lang=lang)
+    c = _err_console()
+    for w in result["warnings"]:
+        c.print(f"warning: {w}", highlight=False, markup=False)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{len(result['stories'])} stories")
+    for col in ("id", "headline", "languages", "articles", "matched"):
+        t.add_column(col, overflow="fold")
+    for s in result["stories"]:
+        t.add_row(s["id"], escape(_short(s["headline"], 60)), ",".join(s["languages"]), str(s["article_count"]),
+                  str(len(s["matched"])))
+    out = _out_console()
+    out.print(t)
+    t = Table(title=f"{len(result['articles'])} articles")
+    for col in ("id", "lang", "title", "story", "meaning", "words"):
+        t.add_column(col, overflow="fold")
+    for a in result["articles"]:
+        t.add_row(a["id"], a["lang"] or "?", escape(_short(a["title"], 50)), a["story_id"] or "",
+                  "" if a["cosine"] is None else f"{a['cosine']:.3f}",
+                  "" if a["keyword_rank"] is None else f"#{a['keyword_rank']}")
+    out.print(t)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@db_option
+@encoder_option
+@threads_option
+def serve(host, port, db, encoder, threads):
+    """Serve the web UI and the REST API (needs the [web] extra).
+
+    Writes need BABELWIRE_TOKEN; without one a token is made up for this run and printed.
+    """
+    import os
+    import secrets
+
+    from .web import create_app, require_web
+
+    require_web()
+    import uvicorn
+
+    from .signals import get_encoder
+
+    token = settings.get("token")
+    c = _err_console()
+    if not token:
+        token = secrets.token_urlsafe(18)
+        c.print(f"write token for this run (set BABELWIRE_TOKEN to choose one): {token}", highlight=False,
+                markup=False)
+    app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token)
+    shown = f"[{host}]" if ":" in host else host
+    c.print(f"serving {os.path.abspath(db)} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
+            highlight=False, markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def main() -> None:

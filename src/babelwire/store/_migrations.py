@@ -108,6 +108,43 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_fts(db: sqlite3.Connection) -> None:
+    """Full-text index over article titles and bodies for keyword search, kept in sync by triggers.
+
+    The index holds its own copy keyed by article id (not an external-content
+    table on ``articles.rowid``: VACUUM may renumber implicit rowids). Python
+    builds without FTS5 skip it; keyword search then falls back to LIKE.
+    """
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE articles_fts USING fts5("
+            "id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2')"
+        )
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            return
+        raise
+    # One execute() per statement: the trigger bodies hold semicolons that _script would split on.
+    db.execute("INSERT INTO articles_fts (id, title, text) SELECT id, title, text FROM articles")
+    db.execute(
+        """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+               INSERT INTO articles_fts (id, title, text) VALUES (new.id, new.title, new.text);
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+               DELETE FROM articles_fts WHERE id = old.id;
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER articles_fts_update AFTER UPDATE OF id, title, text ON articles BEGIN
+               DELETE FROM articles_fts WHERE id = old.id;
+               INSERT INTO articles_fts (id, title, text) VALUES (new.id, new.title, new.text);
+           END"""
+    )
+
+
 def applied(db: sqlite3.Connection) -> list[str]:
     """Return the names of the migrations already applied, in order."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")

@@ -446,3 +446,91 @@ class Store:
             "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             (name, value),
         )
+
+    # -- search and web views (issue 6) ----------------------------------------------------
+    def article_vectors(self, *, encoder: str) -> tuple[list[str], np.ndarray]:
+        """Return the ids of the articles with a cached ``encoder`` vector and those vectors, one row each."""
+        rows = self.db.execute(
+            """SELECT a.id, e.vector FROM articles a
+               JOIN embeddings e ON e.content_hash = a.embed_hash AND e.encoder = ? AND e.kind = 'passage'
+               ORDER BY a.rowid""",
+            (encoder,),
+        ).fetchall()
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def keyword_search(self, terms: Sequence[str], *, limit: int = 50) -> list[tuple[str, float]]:
+        """Return ``(article_id, rank)`` for articles whose title or text has any of ``terms``
+        (word prefixes, case and diacritics ignored), best first; lower rank is better."""
+        terms = [t for t in terms if t]
+        if not terms:
+            return []
+        if self._has_fts():
+            match = " OR ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+            rows = self.db.execute(
+                "SELECT id, bm25(articles_fts, 0, 2.0, 1.0) AS r FROM articles_fts "
+                "WHERE articles_fts MATCH ? ORDER BY r LIMIT ?",
+                (match, limit),
+            ).fetchall()
+            return [(i, float(r)) for i, r in rows]
+        # No FTS5 in this SQLite: count matching terms with LIKE.
+        score = " + ".join("((title || ' ' || text) LIKE ?)" for _ in terms)
+        rows = self.db.execute(
+            f"SELECT id, -({score}) AS r FROM articles WHERE r < 0 ORDER BY r, rowid LIMIT ?",
+            [*(f"%{t}%" for t in terms), limit],
+        ).fetchall()
+        return [(i, float(r)) for i, r in rows]
+
+    def _has_fts(self) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").fetchone() is not None
+
+    def evidence_of(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Return the membership evidence of each of ``article_ids`` that has a story."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = ",".join("?" * len(part))
+            for aid, ev in self.db.execute(
+                f"SELECT article_id, evidence FROM memberships WHERE article_id IN ({q})", part
+            ):
+                out[aid] = json.loads(ev)
+        return out
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """Return the languages and sources of stored articles with their article counts, most common first."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for col in ("lang", "source"):
+            out[col] = [
+                (v, n)
+                for v, n in self.db.execute(
+                    f"SELECT {col}, count(*) AS n FROM articles WHERE {col} IS NOT NULL GROUP BY {col} "
+                    f"ORDER BY n DESC, {col}"
+                )
+            ]
+        return out
+
+    def version(self) -> tuple[int, int]:
+        """Return a value that changes whenever articles are added or removed (for caches)."""
+        n, top = self.db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM articles").fetchone()
+        return int(n), int(top)
+
+    def article_summaries(
+        self, *, lang: str | None = None, source: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Return articles (id, source, lang, title, published, path, url, story_id), newest ingested first."""
+        where, params = [], []
+        for col, val in (("a.lang", lang), ("a.source", source)):
+            if val:
+                where.append(f"{col} = ?")
+                params.append(val)
+        rows = self.db.execute(
+            f"""SELECT a.id, a.source, a.lang, a.title, a.published, a.origin, a.url, m.story_id
+                FROM articles a LEFT JOIN memberships m ON m.article_id = a.id
+                {"WHERE " + " AND ".join(where) if where else ""}
+                ORDER BY a.rowid DESC LIMIT ? OFFSET ?""",
+            [*params, limit, offset],
+        ).fetchall()
+        keys = ("id", "source", "lang", "title", "published", "path", "url", "story_id")
+        return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -1,0 +1,176 @@
+"""Search stored articles in any language: semantic (query embedding vs article vectors) plus keyword
+(SQLite full-text), fused by reciprocal rank and grouped by story."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from typing import Any, Literal
+
+import numpy as np
+
+from .errors import EncoderError, MissingDependency
+from .signals import Encoder, get_encoder
+from .store import Store
+
+__all__ = ["Searcher", "search", "query_terms"]
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "semantic", "keyword"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def query_terms(query: str) -> list[str]:
+    """Return the distinct words of ``query`` that keyword search matches (as prefixes), in order."""
+    return list(dict.fromkeys(w.lower() for w in _WORD.findall(query) if len(w) >= 2 or w.isdigit()))
+
+
+def _snippet(text: str, terms: list[str], width: int = 220) -> str:
+    """Return a window of ``text`` around the first term found (else its start)."""
+    low = text.lower()
+    hits = [i for i in (low.find(t) for t in terms) if i >= 0]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    piece = text[start : start + width].replace("\n", " ")
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+class Searcher:
+    """Searches one store, caching the matrix of article vectors until articles change.
+
+    ``encoder`` embeds queries (``kind="query"``); it must be the encoder the
+    store's vectors were made with, else semantic search is switched off and
+    the result says why. Thread-safe: the web app shares one.
+
+    ``rrf_k`` is the reciprocal-rank-fusion constant: each list contributes
+    ``1 / (rrf_k + rank)`` to an article's score.
+    """
+
+    def __init__(self, store: Store, encoder: Encoder | str | None = None, *, rrf_k: int = 60) -> None:
+        self.store = store
+        self._encoder = encoder
+        self.rrf_k = rrf_k
+        self._lock = threading.Lock()
+        self._cache: tuple[Any, str, list[str], np.ndarray] | None = None
+
+    @property
+    def encoder(self) -> Encoder:
+        """Return the query encoder (created on first use)."""
+        if self._encoder is None or isinstance(self._encoder, str):
+            self._encoder = get_encoder(self._encoder)
+        return self._encoder
+
+    def _vectors(self, store: Store, fp: str) -> tuple[list[str], np.ndarray]:
+        version = store.version()
+        with self._lock:
+            if self._cache is None or self._cache[:2] != (version, fp):
+                ids, matrix = store.article_vectors(encoder=fp)
+                self._cache = (version, fp, ids, matrix)
+            return self._cache[2], self._cache[3]
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        mode: Mode = "hybrid",
+        lang: str | None = None,
+        store: Store | None = None,
+    ) -> dict[str, Any]:
+        """Return ``{"query", "mode", "stories", "articles", "warnings"}`` for ``query``.
+
+        ``articles`` are the best ``limit`` hits, each the article's summary with
+        ``score`` (fused), ``cosine`` and ``keyword_rank`` (None where that
+        half did not find it) and a ``snippet``; ``stories`` group them, each in
+        ``Store.stories``' shape plus ``score`` and ``matched`` (hit ids).
+        ``store`` overrides the searcher's store for this call (one per thread).
+        """
+        store = store or self.store
+        query = query.strip()
+        out: dict[str, Any] = {"query": query, "mode": mode, "stories": [], "articles": [], "warnings": []}
+        if not query:
+            return out
+        pool = max(limit * 3, 50)
+        terms = query_terms(query)
+        ranked: dict[str, dict[str, Any]] = {}
+
+        if mode in ("hybrid", "semantic"):
+            for rank, (aid, cos) in enumerate(self._semantic(store, query, pool, out["warnings"])):
+                hit = ranked.setdefault(aid, {"score": 0.0, "cosine": None, "keyword_rank": None})
+                hit["cosine"] = round(cos, 4)
+                hit["score"] += 1.0 / (self.rrf_k + rank + 1)
+        if mode in ("hybrid", "keyword"):
+            for rank, (aid, _) in enumerate(store.keyword_search(terms, limit=pool)):
+                hit = ranked.setdefault(aid, {"score": 0.0, "cosine": None, "keyword_rank": None})
+                hit["keyword_rank"] = rank + 1
+                hit["score"] += 1.0 / (self.rrf_k + rank + 1)
+
+        articles = []
+        for aid in sorted(ranked, key=lambda a: -ranked[a]["score"]):
+            a = store.get_article(aid)
+            if lang and a.lang != lang:
+                continue
+            m = store.membership(aid)
+            articles.append({
+                "id": a.id, "title": a.title, "lang": a.lang, "source": a.source, "published": a.published,
+                "story_id": m["story_id"] if m else None, **ranked[aid],
+                "score": round(ranked[aid]["score"], 6), "snippet": _snippet(a.text, terms),
+            })
+            if len(articles) >= limit:
+                break
+        out["articles"] = articles
+
+        by_story: dict[str, list[dict[str, Any]]] = {}
+        for hit in articles:
+            if hit["story_id"]:
+                by_story.setdefault(hit["story_id"], []).append(hit)
+        for s in store.stories(article_ids=[h["id"] for h in articles]):
+            hits = by_story.get(s["id"], [])
+            s["score"] = round(max((h["score"] for h in hits), default=0.0), 6)
+            s["matched"] = [h["id"] for h in hits]
+            out["stories"].append(s)
+        out["stories"].sort(key=lambda s: -s["score"])
+        return out
+
+    def _semantic(self, store: Store, query: str, pool: int, warnings: list[str]) -> list[tuple[str, float]]:
+        fp = store.get_setting("encoder")
+        if fp is None:
+            return []
+        try:
+            encoder = self.encoder
+            mine = encoder.fingerprint
+        except (EncoderError, MissingDependency) as exc:  # keyword search still works without a model
+            warnings.append(f"semantic search off: the encoder is unavailable ({exc})")
+            log.warning("semantic search off: %s", exc)
+            return []
+        if mine != fp:
+            warnings.append(
+                f"semantic search off: this store's vectors come from encoder {fp!r}, not {mine!r}; "
+                "use the encoder the store was built with (--encoder or BABELWIRE_ENCODER)"
+            )
+            return []
+        ids, matrix = self._vectors(store, fp)
+        if not ids:
+            return []
+        q = encoder.encode([query], kind="query")[0]
+        sims = matrix @ q
+        top = np.argsort(-sims)[:pool]
+        return [(ids[i], float(sims[i])) for i in top]
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    encoder: Encoder | str | None = None,
+    limit: int = 20,
+    mode: Mode = "hybrid",
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """Return the stories and articles matching ``query`` in ``store`` (see :meth:`Searcher.search`)."""
+    return Searcher(store, encoder).search(query, limit=limit, mode=mode, lang=lang)

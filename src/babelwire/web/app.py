@@ -1,0 +1,69 @@
+"""The FastAPI application factory: pages, the REST API under /api, one stylesheet, one error shape."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__, settings
+from ..signals import Encoder
+from ._guard import Guard
+from ._state import WebConfig, WebState
+from .errors import install_error_handlers
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(
+    store_path: str | os.PathLike[str] | None = None,
+    *,
+    encoder: Encoder | str | None = None,
+    token: str | None = None,
+    read_token: str | None = None,
+    max_upload_mb: float | None = None,
+) -> FastAPI:
+    """Return the web app serving the store at ``store_path`` (created if missing).
+
+    Unset arguments come from the settings (``BABELWIRE_DB``, ``BABELWIRE_ENCODER``,
+    ``BABELWIRE_TOKEN``, ``BABELWIRE_READ_TOKEN``, ``BABELWIRE_MAX_UPLOAD_MB``).
+    Without a write token the write endpoints answer 403. ``app.state.babelwire.close()``
+    closes the store connections (the app's shutdown does it too).
+    """
+    config = WebConfig(
+        token=token if token is not None else settings.get("token"),
+        read_token=read_token if read_token is not None else settings.get("read_token"),
+        max_upload_bytes=int(float(max_upload_mb or settings.get("max_upload_mb") or 10) * (1 << 20)),
+    )
+    state = WebState(str(store_path or settings.get("db")), encoder=encoder, config=config)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="babelwire",
+        version=__version__,
+        description="Multilingual news stories: list and read stories and articles, search, explain, ingest.",
+        docs_url=None,  # the interactive docs pull scripts from a CDN; /openapi.json is served
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.babelwire = state
+    install_error_handlers(app)
+    app.add_middleware(Guard, max_bytes=config.max_upload_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    from .routes_api import router as api_router
+    from .routes_pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    return app

@@ -335,6 +335,50 @@ def eval_pairs(directory, db, encoder, threads, fmt, folds, quiet):
     _out_console().print(t)
 
 
+@eval_group.command(name="clusters")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@db_option
+@encoder_option
+@threads_option
+@format_option
+@click.option("--orders", type=int, default=1, show_default=True,
+              help="Also cluster in this many shuffled orders and report the spread of F1.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the shuffled orders.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def eval_clusters(directory, db, encoder, threads, fmt, orders, seed, quiet):
+    """Cluster every article of DIRECTORY from an empty state and score the stories.
+
+    DIRECTORY is a pair dataset (articles.jsonl + pairs.jsonl; a `story` field on
+    articles adds BCubed) or a corpus with expected.json (like examples/).
+    Reports same-story precision/recall/F1 over the labelled pairs, the number of
+    stories and the singleton rate. Embeddings are cached in --db.
+    """
+    from .evaluate.clusters import evaluate_clusters
+    from .signals import get_encoder
+
+    store = open_store(db)
+    with _progress_bar(quiet) as bar:
+        result = evaluate_clusters(directory, store, encoder=get_encoder(encoder, threads=threads), orders=orders,
+                                   seed=seed, progress=_stage_progress(bar))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    c = _out_console()
+    c.print(f"{result['articles']} articles -> {result['stories']} stories "
+            f"(singletons {result['singleton_rate']:.1%}); encoder {result['encoder']}", highlight=False)
+    if result.get("labelled_pairs"):
+        c.print(f"same-story pairs ({result['labelled_pairs']} labelled): precision {_fmt(result['precision'])} "
+                f"recall {_fmt(result['recall'])} F1 {_fmt(result['f1'])}", highlight=False)
+    if "bcubed" in result:
+        b = result["bcubed"]
+        c.print(f"BCubed against {result['gold_stories']} gold stories: precision {_fmt(b['precision'])} "
+                f"recall {_fmt(b['recall'])} F1 {_fmt(b['f1'])}", highlight=False)
+    if "orders" in result:
+        o = result["orders"]
+        c.print(f"{len(o['runs'])} shuffled orders: {o['metric']} from {_fmt(o['min'])} to {_fmt(o['max'])} "
+                f"(spread {_fmt(o['spread'])})", highlight=False)
+
+
 # ---------------------------------------------------------------------------------------------
 # corrections and rebuilding
 

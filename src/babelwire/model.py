@@ -89,7 +89,8 @@ class Article:
     @property
     def embed_text(self) -> str:
         """Return the text the encoder sees for the whole article: title, then body."""
-        if self.title and not self.text.startswith(self.title):
+        # A title cut from the first sentence ("…") is already the start of the body.
+        if self.title and not self.text.startswith(self.title.rstrip("…. ").rstrip()):
             return f"{self.title}\n{self.text}"
         return self.text
 

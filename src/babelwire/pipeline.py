@@ -220,9 +220,6 @@ class Pipeline:
         before = self.cache.embedded
         signals = self.extractor.extract(articles)
         report.embedded += self.cache.embedded - before
-        # The whole-article vector (mean of passages) is kept under the article's text hash, for search.
-        self.store.put_vectors({content_hash(a.embed_text): sg.full for a, sg in zip(articles, signals, strict=True)},
-                               encoder=self.encoder.fingerprint)
         assignments = [
             self.clusterer.learn_one({"id": a.id, "signals": sg, "vector": sg.full, "published": a.published})
             for a, sg in zip(articles, signals, strict=True)

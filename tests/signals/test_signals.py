@@ -61,7 +61,7 @@ def _article(i, title, text, lang="en", published="2022-02-01"):
 def test_extractor_embeds_each_text_once_and_builds_signals():
     cache = EmbeddingCache(FakeEncoder(), MemoryVectorStore())
     ex = SignalExtractor(cache)
-    body = "Blinken spoke with Lavrov for 30 minutes. " * 30
+    body = "Blinken spoke with Lavrov for 30 minutes. " * 45
     arts = [_article("a", "Blinken calls Lavrov", body), _article("b", "Other", "Rain fell in Paris today on 12 roofs.")]
     sig = ex.extract(arts)
     first = cache.embedded

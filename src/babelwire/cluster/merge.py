@@ -53,7 +53,9 @@ class MergeSplit:
             return [m for _, _, m in sorted(sims, key=lambda t: (-t[0], t[1]))[: self.sample]]
 
         pa, pb = nearest(a, cb), nearest(b, ca)
-        probs = [c.scorer_.score(c.signals_[x], c.signals_[y], df=c.df_).probability for x in pa for y in pb]
+        centre = c.centre()
+        probs = [c.scorer_.score(c.signals_[x], c.signals_[y], df=c.df_, centre=centre).probability
+                 for x in pa for y in pb]
         return float(np.mean(probs))
 
     def merge(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
@@ -110,11 +112,12 @@ class MergeSplit:
             if len(members) < (2 if force else 4) or len(members) > self.max_split_size:
                 continue
             n = len(members)
+            centre = c.centre()
             P = np.eye(n)
             for i in range(n):
                 for j in range(i + 1, n):
                     P[i, j] = P[j, i] = c.scorer_.score(c.signals_[members[i]], c.signals_[members[j]],
-                                                        df=c.df_).probability
+                                                        df=c.df_, centre=centre).probability
             groups = _components(P >= threshold) if not force else _two_groups(P)
             big = [g for g in groups if len(g) >= (1 if force else 2)]
             if len(big) < 2:

@@ -145,8 +145,8 @@ class StoryClusterer:
         scorer: PairScorer | None = None,
         window_days: float = 3.0,
         neighbours: int = 20,
-        candidate_stories: int = 5,
-        members_per_story: int = 3,
+        candidate_stories: int = 4,
+        members_per_story: int = 2,
         threshold: float | None = None,
         copies: bool = True,
     ) -> None:
@@ -173,6 +173,8 @@ class StoryClusterer:
         self.copy_detector_ = CopyDetector()
         self.constraints_ = Constraints()
         self.copy_of_: dict[str, dict[str, Any]] = {}
+        self.sum_full_ = np.zeros(dim, np.float64)
+        self.sum_lead_ = np.zeros(dim, np.float64)
 
     @property
     def n_stories(self) -> int:
@@ -188,8 +190,12 @@ class StoryClusterer:
         return self
 
     # -- decisions ---------------------------------------------------------------------------
-    def _background(self, sims: np.ndarray) -> float | None:
-        return float(sims[:10].mean()) if len(sims) >= 10 else None
+    def centre(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the mean whole-text and lead vectors of everything learned (None below 30 articles)."""
+        n = len(getattr(self, "labels_", ()))
+        if n < 30:
+            return None
+        return self.sum_full_ / n, self.sum_lead_ / n
 
     def predict_one(self, x: dict[str, Any]) -> Assignment:
         """Return where ``x`` would go, without changing the clusterer."""
@@ -208,8 +214,7 @@ class StoryClusterer:
                 evidence.update(reason="linked by a user", linked_to=partner)
                 return Assignment(aid, self.story_of_[partner], False, 1.0, evidence)
         labels, sims = self.index_.query(s.full, self.neighbours)
-        if s.background is None:
-            s.background = self._background(sims)
+        centre = self.centre()
         # 2. copies join their original's story
         if self.copies:
             match = self._copy(s, labels)
@@ -233,7 +238,7 @@ class StoryClusterer:
             if not self._allowed(aid, sid):
                 continue
             scored = sorted(
-                ((self.scorer_.score(s, self.signals_[m], df=self.df_), m) for m in members),
+                ((self.scorer_.score(s, self.signals_[m], df=self.df_, centre=centre), m) for m in members),
                 key=lambda t: -t[0].probability,
             )
             probs = [p.probability for p, _ in scored[:2]]
@@ -285,6 +290,8 @@ class StoryClusterer:
         assert label == len(self.labels_)
         self.labels_.append(s.id)
         self.signals_[s.id] = s
+        self.sum_full_ += s.full
+        self.sum_lead_ += s.lead
         self.df_.add(s.entities)
         self.copy_detector_.add(s)
         st = self.stories_.get(story_id)

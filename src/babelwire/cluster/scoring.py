@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "passage_max",
     "passage_mean",
     "cos_vs_background",
+    "lead_vs_background",
     "crosslingual_cos",
     "same_lang",
     "entities",
@@ -39,19 +40,41 @@ FEATURES: tuple[str, ...] = (
 
 def _passage_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     sims = a @ b.T
-    best_a = sims.max(axis=1).mean()
-    best_b = sims.max(axis=0).mean()
+    if sims.size == 1:
+        v = float(sims[0, 0])
+        return v, v
+    best_a = sims.max(axis=1).sum() / sims.shape[0]
+    best_b = sims.max(axis=0).sum() / sims.shape[1]
     return float(sims.max()), float((best_a + best_b) / 2)
 
 
+def _background(s: ArticleSignals, centre: tuple[np.ndarray, np.ndarray] | None, default: float) -> tuple[float, float]:
+    if s.background is not None and s.lead_background is not None:
+        return s.background, s.lead_background
+    if centre is not None:
+        return float(s.full @ centre[0]), float(s.lead @ centre[1])
+    return default, default
+
+
 def pair_features(
-    a: ArticleSignals, b: ArticleSignals, *, df: DocumentFrequency | None = None, default_background: float = 0.82
+    a: ArticleSignals,
+    b: ArticleSignals,
+    *,
+    df: DocumentFrequency | None = None,
+    centre: tuple[np.ndarray, np.ndarray] | None = None,
+    default_background: float = 0.82,
 ) -> dict[str, float]:
-    """Return the raw feature values of a pair (see FEATURES)."""
+    """Return the raw feature values of a pair (see FEATURES).
+
+    An article's background (its mean cosine to the corpus) comes from its
+    signals when set, else from ``centre`` — the corpus's mean whole-text and
+    lead vectors — else ``default_background``.
+    """
     cos_full = float(a.full @ b.full)
     pmax, pmean = _passage_scores(a.passages, b.passages)
-    bg_a = a.background if a.background is not None else default_background
-    bg_b = b.background if b.background is not None else default_background
+    bg_a, lbg_a = _background(a, centre, default_background)
+    bg_b, lbg_b = _background(b, centre, default_background)
+    cos_lead = float(a.lead @ b.lead)
     same_lang = 1.0 if a.lang and a.lang == b.lang else 0.0
     ent = weighted_overlap(a.entities, b.entities, df)
     num = None
@@ -62,10 +85,11 @@ def pair_features(
         days = math.log1p(abs(a.day - b.day))
     return {
         "cos_full": cos_full,
-        "cos_lead": float(a.lead @ b.lead),
+        "cos_lead": cos_lead,
         "passage_max": pmax,
         "passage_mean": pmean,
         "cos_vs_background": cos_full - (bg_a + bg_b) / 2,
+        "lead_vs_background": cos_lead - (lbg_a + lbg_b) / 2,
         "crosslingual_cos": cos_full * (1.0 - same_lang),
         "same_lang": same_lang,
         "entities": ent or 0.0,
@@ -147,10 +171,17 @@ class PairScorer:
         prob = 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
         return ScoredPair(prob, dict(feats), dict(zip(FEATURES, contrib.tolist(), strict=True)), self.threshold)
 
-    def score(self, a: ArticleSignals, b: ArticleSignals, *, df: DocumentFrequency | None = None) -> ScoredPair:
-        """Return the scored pair for two articles' signals."""
+    def score(
+        self,
+        a: ArticleSignals,
+        b: ArticleSignals,
+        *,
+        df: DocumentFrequency | None = None,
+        centre: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> ScoredPair:
+        """Return the scored pair for two articles' signals (see ``pair_features`` for ``df`` and ``centre``)."""
         bg = float(self._p().get("default_background", 0.82))
-        return self.score_features(pair_features(a, b, df=df, default_background=bg))
+        return self.score_features(pair_features(a, b, df=df, centre=centre, default_background=bg))
 
     def score_many(self, X: np.ndarray) -> np.ndarray:
         """Return probabilities for a matrix of raw features (rows in FEATURES order)."""

@@ -57,15 +57,12 @@ def build_pair_table(
     """Ingest the dataset's articles through ``pipeline`` and return the features of every pair."""
     report = pipeline.ingest([dataset.articles_path], progress=progress)
     alias = {d.id: d.duplicate_of for d in report.known}
-    for r in report.rejected:
-        log.warning("article rejected: %s: %s", r.origin, r.reason)
     wanted = {alias.get(i, i) for p in dataset.pairs for i in (p.id1, p.id2)}
     stored = [i for i in wanted if pipeline.store.has_article(i)]
     articles = list(pipeline.store.iter_articles(stored))
     extractor = SignalExtractor(pipeline.cache)
     if progress:
-        progress("embed", sum(pipeline.cache.missing(extractor.texts(a)[2] + list(extractor.texts(a)[:2]))
-                              for a in articles))
+        progress("embed", pipeline.cache.missing([t for a in articles for t in _flat(extractor.texts(a))]))
     signals = extractor.extract(articles, progress=(lambda n: progress("embedded", n)) if progress else None)
     set_backgrounds(signals)
     df = document_frequency(signals)
@@ -87,15 +84,32 @@ def build_pair_table(
     return PairTable(kept, X, combos, missing)
 
 
-def report(scores: np.ndarray, table: PairTable, threshold: float, *, min_pairs: int = 1) -> dict[str, Any]:
-    """Return Pearson/Spearman against -overall and same-story P/R/F1, overall and per language combination."""
+def _flat(texts: tuple[str, str, list[str]]) -> list[str]:
+    full, ld, ps = texts
+    return [full, ld, *ps]
+
+
+def report(
+    scores: np.ndarray,
+    table: PairTable,
+    threshold: float,
+    *,
+    decisions: np.ndarray | None = None,
+    min_pairs: int = 1,
+) -> dict[str, Any]:
+    """Return Pearson/Spearman against -overall and same-story P/R/F1, overall and per language combination.
+
+    Same-story decisions are ``scores >= threshold`` unless ``decisions`` gives them (cross-validation,
+    where each fold has its own threshold).
+    """
+    same = scores >= threshold if decisions is None else decisions
 
     def block(idx: np.ndarray) -> dict[str, Any]:
         ov = table.overall[idx]
         rated = ~np.isnan(ov)
         labels = [table.labels[i] for i in idx]
         decided = [j for j, lab in enumerate(labels) if lab is not None]
-        m = prf([scores[idx][j] >= threshold for j in decided], [bool(labels[j]) for j in decided])
+        m = prf([bool(same[idx][j]) for j in decided], [bool(labels[j]) for j in decided])
         return {
             "pairs": int(len(idx)),
             "pearson": pearson(scores[idx][rated], -ov[rated]),
@@ -127,10 +141,18 @@ def _best_threshold(p: np.ndarray, labels: list[bool | None]) -> float:
     return best
 
 
-def train_params(table: PairTable, idx: np.ndarray | None = None, *, l2: float = 3.0) -> dict[str, Any]:
-    """Return pair-scorer parameters fitted on the pairs at ``idx`` (all by default)."""
+def train_params(
+    table: PairTable, idx: np.ndarray | None = None, *, l2: float = 3.0, clear_weight: float = 1.5
+) -> dict[str, Any]:
+    """Return pair-scorer parameters fitted on the pairs at ``idx`` (all by default).
+
+    Targets are the ratings rescaled to [0, 1]; pairs that are clearly the same
+    or clearly different stories weigh ``clear_weight`` times the ambiguous ones,
+    since those are the decisions the clusterer makes.
+    """
     idx = np.arange(len(table.pairs)) if idx is None else idx
-    params = fit_logistic(table.X[idx], table.soft_targets()[idx], l2=l2)
+    weights = np.array([clear_weight if table.labels[i] is not None else 1.0 for i in idx])
+    params = fit_logistic(table.X[idx], table.soft_targets()[idx], l2=l2, sample_weight=weights)
     params["features"] = list(FEATURES)
     params["default_background"] = float(np.median(table.X[idx, FEATURES.index("cos_full")]
                                                    - table.X[idx, FEATURES.index("cos_vs_background")]))
@@ -139,8 +161,9 @@ def train_params(table: PairTable, idx: np.ndarray | None = None, *, l2: float =
     return params
 
 
-def cross_validate(table: PairTable, *, folds: int = 5, seed: int = 0) -> tuple[np.ndarray, float]:
-    """Return out-of-fold probabilities (scorer trained on the other folds) and the mean fold threshold.
+def cross_validate(table: PairTable, *, folds: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray, float]:
+    """Return out-of-fold probabilities and decisions (each fold's scorer and threshold trained on the
+    other folds), and the mean threshold.
 
     Folds are drawn by pair group, so machine-translated variants of one pair never straddle folds.
     """
@@ -149,14 +172,16 @@ def cross_validate(table: PairTable, *, folds: int = 5, seed: int = 0) -> tuple[
     fold_of = {g: int(f) for g, f in zip(groups, rng.permutation(len(groups)) % folds, strict=True)}
     fold = np.array([fold_of[p.group] for p in table.pairs])
     out = np.zeros(len(table.pairs))
+    decisions = np.zeros(len(table.pairs), bool)
     thresholds = []
     for k in range(folds):
         train, test = np.where(fold != k)[0], np.where(fold == k)[0]
         params = train_params(table, train)
         scorer = PairScorer(params=params)
         out[test] = scorer.score_many(table.X[test])
+        decisions[test] = out[test] >= params["threshold"]
         thresholds.append(params["threshold"])
-    return out, float(np.mean(thresholds))
+    return out, decisions, float(np.mean(thresholds))
 
 
 def evaluate_pairs(
@@ -177,6 +202,6 @@ def evaluate_pairs(
     result["pairs_missing"] = table.missing
     result["encoder"] = pipeline.encoder.fingerprint
     if folds and folds > 1 and len(table.pairs) >= folds * 4:
-        cv, thr = cross_validate(table, folds=folds)
-        result["cross_validated"] = {"folds": folds, **report(cv, table, thr)}
+        cv, decisions, thr = cross_validate(table, folds=folds)
+        result["cross_validated"] = {"folds": folds, **report(cv, table, thr, decisions=decisions)}
     return result

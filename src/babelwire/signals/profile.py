@@ -12,7 +12,7 @@ from ..model import Article, day_number
 from .cache import EmbeddingCache
 from .entities import DocumentFrequency, entity_keys
 from .numbers import number_keys
-from .passages import passages
+from .passages import lead, passages
 from .sketch import minhash
 
 __all__ = ["ArticleSignals", "SignalExtractor", "day_number", "set_backgrounds", "document_frequency"]
@@ -31,54 +31,66 @@ class ArticleSignals:
     passages: np.ndarray
     entities: Counter[str] = field(default_factory=Counter)
     numbers: set[str] = field(default_factory=set)
-    background: float | None = None  # mean cosine to the article's nearest neighbours (hubness)
+    # Mean cosine of the whole text / the lead to the other articles of the corpus: how much this
+    # article looks like everything (language, genre), subtracted from pair cosines.
+    background: float | None = None
+    lead_background: float | None = None
     minhash: np.ndarray | None = None  # near-duplicate sketch of the body
 
 
 class SignalExtractor:
     """Builds ArticleSignals through an EmbeddingCache, so each text is embedded once ever."""
 
-    def __init__(self, cache: EmbeddingCache, *, max_passages: int = 8, passage_chars: int = 500) -> None:
+    def __init__(
+        self,
+        cache: EmbeddingCache,
+        *,
+        lead_chars: int = 300,
+        long_chars: int = 1500,
+        passage_chars: int = 600,
+        max_passages: int = 8,
+    ) -> None:
         self.cache = cache
-        self.max_passages = max_passages
+        self.lead_chars = lead_chars
+        self.long_chars = long_chars
         self.passage_chars = passage_chars
+        self.max_passages = max_passages
 
-    def texts(self, article: Article) -> list[str]:
-        """Return the passages embedded for ``article``: title and lead first, then the body in order.
+    def texts(self, article: Article) -> tuple[str, str, list[str]]:
+        """Return what is embedded for ``article``: the whole text, the title+lead, and the passages.
 
-        Only passages are embedded (each text once); the whole-article vector is
-        their length-weighted mean and the title+lead vector is the first passage,
-        so an article costs one pass of the encoder over its text.
+        The whole text is embedded as one (the encoder windows long texts);
+        passages are embedded only for articles longer than ``long_chars``, where
+        one shared paragraph must still be found; shorter ones use the whole.
         """
-        body = article.text
-        if article.title and not body.startswith(article.title.rstrip("…").rstrip()):
-            body = f"{article.title}\n{body}"
-        ps = passages(body, max_chars=self.passage_chars)
-        return (ps[: self.max_passages] or [body or article.title])
+        full = article.embed_text
+        ld = lead(article.title, article.text, max_chars=self.lead_chars)
+        ps = passages(article.text, max_chars=self.passage_chars) if len(article.text) > self.long_chars else []
+        return full, ld, ps[: self.max_passages]
 
     def extract(
         self, articles: Sequence[Article], *, progress: Callable[[int], None] | None = None
     ) -> list[ArticleSignals]:
         """Return the signals of each article, embedding whatever is not cached yet."""
         plan = [self.texts(a) for a in articles]
-        flat = [p for ps in plan for p in ps]
+        flat: list[str] = []
+        for full, ld, ps in plan:
+            flat += [full, ld, *ps]
         vecs = self.cache.embed(flat, progress=progress)
         out: list[ArticleSignals] = []
         i = 0
-        for a, ps in zip(articles, plan, strict=True):
-            v_ps = vecs[i : i + len(ps)]
-            i += len(ps)
-            weights = np.array([len(p) for p in ps], dtype=np.float32)
-            full = (weights[:, None] * v_ps).sum(axis=0)
-            full /= max(float(np.linalg.norm(full)), 1e-12)
+        for a, (_full, _ld, ps) in zip(articles, plan, strict=True):
+            v_full, v_lead = vecs[i], vecs[i + 1]
+            v_ps = vecs[i + 2 : i + 2 + len(ps)] if ps else v_full[None, :]
+            i += 2 + len(ps)
             out.append(
                 ArticleSignals(
                     id=a.id,
                     lang=a.lang,
                     source=a.source,
                     day=day_number(a.published),
-                    full=full.astype(np.float32),
-                    lead=v_ps[0],
+                    full=v_full,
+                    lead=v_lead,
                     passages=v_ps,
                     entities=entity_keys(f"{a.title}\n{a.text}", lang=a.lang),
                     numbers=number_keys(a.text),
@@ -88,17 +100,18 @@ class SignalExtractor:
         return out
 
 
-def set_backgrounds(signals: Sequence[ArticleSignals], *, k: int = 10) -> None:
-    """Set each article's background: the mean cosine to its ``k`` nearest other articles."""
-    if len(signals) < 2:
+def set_backgrounds(signals: Sequence[ArticleSignals]) -> None:
+    """Set each article's backgrounds: its mean cosine (whole text, and lead) to every other article."""
+    n = len(signals)
+    if n < 2:
         return
-    m = np.stack([s.full for s in signals])
-    sims = m @ m.T
-    np.fill_diagonal(sims, -np.inf)
-    kk = min(k, len(signals) - 1)
-    top = -np.sort(-sims, axis=1)[:, :kk]
-    for s, row in zip(signals, top, strict=True):
-        s.background = float(row.mean())
+    full = np.stack([s.full for s in signals]).astype(np.float64)
+    lead_ = np.stack([s.lead for s in signals]).astype(np.float64)
+    for m, attr in ((full, "background"), (lead_, "lead_background")):
+        total = m.sum(axis=0)
+        means = (m @ total - (m * m).sum(axis=1)) / (n - 1)
+        for s, v in zip(signals, means, strict=True):
+            setattr(s, attr, float(v))
 
 
 def document_frequency(signals: Sequence[ArticleSignals]) -> DocumentFrequency:

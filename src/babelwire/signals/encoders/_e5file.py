@@ -103,7 +103,7 @@ def read_e5_file(path: str) -> E5File:
         buf = np.memmap(path, dtype=np.uint8, mode="r")
     except (OSError, ValueError) as exc:
         raise EncoderError(f"cannot read weight file {path}: {exc}") from exc
-    data = memoryview(buf)
+    data = buf.data  # a memoryview over the map
     try:
         return _parse(path, buf, data)
     except (struct.error, ValueError, IndexError, UnicodeDecodeError) as exc:

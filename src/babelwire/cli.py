@@ -450,6 +450,39 @@ def recluster(db, encoder, fmt, quiet):
 
 @cli.command()
 @db_option
+@encoder_option
+@threads_option
+@format_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def reembed(db, encoder, threads, fmt, quiet):
+    """Switch the store to --encoder: embed what it has not embedded yet, then recluster.
+
+    Vectors of different encoders are never compared, so ingest refuses a store
+    built with another encoder until you run this.
+    """
+    from .pipeline import Pipeline
+    from .signals import get_encoder
+
+    pipe = Pipeline(open_store(db), encoder=get_encoder(encoder, threads=threads))
+    with _progress_bar(quiet) as bar:
+        task = bar.add_task("embedding", total=None)
+
+        def progress(event: str, n: int) -> None:
+            if event == "read":
+                bar.update(task, total=n)
+            else:
+                bar.advance(task, n)
+
+        result = pipe.reembed(progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+    else:
+        _err_console().print(f"now using {result['to']} (was {result['from']}); embedded {result['embedded']} texts; "
+                             f"{result['articles']} articles in {result['stories']} stories", highlight=False)
+
+
+@cli.command()
+@db_option
 @format_option
 @click.option("--story", "story_id", help="Only entries about this story.")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many entries.")

@@ -62,6 +62,11 @@ class IngestReport:
         }
 
 
+def _flat(texts: tuple[str, str, list[str]]) -> list[str]:
+    full, ld, ps = texts
+    return [full, ld, *ps]
+
+
 class StoreLineMemory:
     """The cleaner's per-source line memory, persisted in the store."""
 
@@ -338,6 +343,30 @@ class Pipeline:
                         c.constraints_.unlink(x, y)
             self._apply(changes, by="user split")
         return [story_id] + [ch.other_id for ch in changes]
+
+    # -- switching encoder ----------------------------------------------------------------------
+    def reembed(self, *, progress: Progress | None = None) -> dict[str, Any]:
+        """Embed every stored article with this pipeline's encoder, make it the store's encoder, and recluster.
+
+        Vectors already cached for this encoder are reused; the old encoder's vectors stay in the
+        store, so switching back costs nothing.
+        """
+        articles = list(self.store.iter_articles())
+        texts = [t for a in articles for t in _flat(self.extractor.texts(a))]
+        todo = self.cache.missing(texts)
+        if progress:
+            progress("read", todo)
+        before = self.cache.embedded
+        self.cache.embed(texts, progress=(lambda n: progress("done", n)) if progress else None)
+        previous = self.store.get_setting("encoder")
+        with self.store.transaction():
+            self.store.set_setting("encoder", self.encoder.fingerprint)
+            self.store.set_setting("encoder_name", self.encoder.name)
+            self.store.audit("reembed", None, {"from": previous, "to": self.encoder.fingerprint,
+                                               "embedded": self.cache.embedded - before})
+        self._clusterer = None
+        result = self.recluster()
+        return {"embedded": self.cache.embedded - before, "from": previous, "to": self.encoder.fingerprint, **result}
 
     # -- recluster ------------------------------------------------------------------------------
     def recluster(self, *, progress: Progress | None = None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..cluster.scoring import FEATURES, PairScorer, fit_logistic, pair_features
-from ..pipeline import Pipeline
+from ..pipeline import Pipeline, _flat
 from ..signals.profile import SignalExtractor, document_frequency, set_backgrounds
 from ..store import Store
 from .datasets import PairDataset, RatedPair, load_pairs
@@ -82,11 +82,6 @@ def build_pair_table(
         combos.append("-".join(sorted([a.lang or "??", b.lang or "??"])))
     X = np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
     return PairTable(kept, X, combos, missing)
-
-
-def _flat(texts: tuple[str, str, list[str]]) -> list[str]:
-    full, ld, ps = texts
-    return [full, ld, *ps]
 
 
 def report(

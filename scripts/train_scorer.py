@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from babelwire.evaluate.datasets import load_pairs
-from babelwire.evaluate.pairs import build_pair_table, train_params
+from babelwire.evaluate.pairs import TIME_PRIOR, build_pair_table, train_params
 from babelwire.pipeline import Pipeline
 from babelwire.signals import get_encoder
 from babelwire.store import Store
@@ -31,10 +31,17 @@ def main() -> None:
     ap.add_argument("--encoder", default=None, help="encoder (default: the fastest installed)")
     ap.add_argument("--l2", type=float, default=3.0, help="L2 regularisation strength")
     ap.add_argument("--out", default=str(OUT), help="parameter file to write")
+    ap.add_argument("--grace-days", type=float, default=TIME_PRIOR["grace_days"],
+                    help="time prior: days apart that cost nothing")
+    ap.add_argument("--per-day", type=float, default=TIME_PRIOR["per_day"], help="time prior: log-odds lost per further day")
+    ap.add_argument("--max-penalty", type=float, default=TIME_PRIOR["max"], help="time prior: largest log-odds penalty")
     args = ap.parse_args()
     encoder = get_encoder(args.encoder)
     table = build_pair_table(load_pairs(args.directory), Pipeline(Store(args.db), encoder=encoder))
     params = train_params(table, l2=args.l2)
+    # The rated pairs carry no publication dates, so the time gap cannot be learned from them:
+    # a declared prior says that reports more than a few days apart are rarely one story.
+    params["time_prior"] = {"grace_days": args.grace_days, "per_day": args.per_day, "max": args.max_penalty}
     params["trained_on"] = {"dataset": Path(args.directory).name, "pairs": len(table.pairs),
                             "encoder": encoder.fingerprint, "l2": args.l2}
     Path(args.out).write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")

@@ -54,7 +54,7 @@ def test_json_list_and_record_fields(tmp_path: Path):
     f = tmp_path / "export.json"
     f.write_text(json.dumps([{"id": 7, "text": "Body", "lang": "de", "published": "2022-02-01", "x": 1}]))
     d = read_path(f).documents[0]
-    assert d.id == "7" and d.lang == "de" and d.published == "2022-02-01" and d.meta == {"x": 1}
+    assert d.id == "7" and d.lang == "de" and d.published == "2022-02-01" and d.meta == {"x": 1, "source_known": False}
 
 
 def test_csv_without_text_column_is_rejected(awkward_dir: Path):

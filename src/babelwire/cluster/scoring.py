@@ -121,7 +121,8 @@ class ScoredPair:
         return {
             "probability": round(self.probability, 4),
             "threshold": self.threshold,
-            "signals": {k: round(self.features[k], 4) for k in order},
+            "signals": {k: round(v, 4) for k, v in sorted(self.features.items(), key=lambda kv: order.index(kv[0])
+                                                          if kv[0] in order else len(order))},
             "contributions": {k: round(self.contributions[k], 4) for k in order},
         }
 
@@ -162,14 +163,32 @@ class PairScorer:
         """Return the features as an array in FEATURES order."""
         return np.array([feats[f] for f in FEATURES], dtype=float)
 
-    def score_features(self, feats: Mapping[str, float]) -> ScoredPair:
+    def time_prior(self, days_apart: float | None) -> float:
+        """Return the log-odds penalty for two publication dates ``days_apart`` (0 when unknown or close).
+
+        Reports of one event appear within days of each other. The rated pairs the
+        model is trained on carry no publication dates, so this part is a declared
+        prior in the parameter file (``time_prior``), not a learned weight.
+        """
+        tp = self._p().get("time_prior")
+        if not tp or days_apart is None:
+            return 0.0
+        return -min(max(days_apart - tp["grace_days"], 0.0) * tp["per_day"], tp["max"])
+
+    def score_features(self, feats: Mapping[str, float], *, days_apart: float | None = None) -> ScoredPair:
         """Return the probability and per-feature contributions for raw feature values."""
         mean, scale, w, bias = self._arrays()
         z = (self.vector(feats) - mean) / scale
-        contrib = w * z
-        logit = float(contrib.sum() + bias)
+        contrib = dict(zip(FEATURES, (w * z).tolist(), strict=True))
+        prior = self.time_prior(days_apart)
+        if prior:
+            contrib["time_prior"] = prior
+        logit = float(sum(contrib.values()) + bias)
         prob = 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
-        return ScoredPair(prob, dict(feats), dict(zip(FEATURES, contrib.tolist(), strict=True)), self.threshold)
+        feats = dict(feats)
+        if days_apart is not None:
+            feats["publication_days_apart"] = days_apart
+        return ScoredPair(prob, feats, contrib, self.threshold)
 
     def score(
         self,
@@ -181,12 +200,19 @@ class PairScorer:
     ) -> ScoredPair:
         """Return the scored pair for two articles' signals (see ``pair_features`` for ``df`` and ``centre``)."""
         bg = float(self._p().get("default_background", 0.82))
-        return self.score_features(pair_features(a, b, df=df, centre=centre, default_background=bg))
+        days = abs(a.day - b.day) if a.dated and b.dated and a.day is not None and b.day is not None else None
+        return self.score_features(pair_features(a, b, df=df, centre=centre, default_background=bg),
+                                   days_apart=days)
 
-    def score_many(self, X: np.ndarray) -> np.ndarray:
-        """Return probabilities for a matrix of raw features (rows in FEATURES order)."""
+    def score_many(self, X: np.ndarray, days_apart: np.ndarray | None = None) -> np.ndarray:
+        """Return probabilities for a matrix of raw features (rows in FEATURES order).
+
+        ``days_apart`` gives each pair's publication-date gap (NaN when unknown) for the time prior.
+        """
         mean, scale, w, bias = self._arrays()
         z = (X - mean) / scale @ w + bias
+        if days_apart is not None:
+            z = z + np.array([self.time_prior(None if np.isnan(d) else float(d)) for d in days_apart])
         return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 

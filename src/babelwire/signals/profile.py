@@ -15,7 +15,7 @@ from .numbers import number_keys
 from .passages import lead, passages
 from .sketch import minhash
 
-__all__ = ["ArticleSignals", "SignalExtractor", "day_number", "set_backgrounds", "document_frequency"]
+__all__ = ["ArticleSignals", "SignalExtractor", "set_backgrounds", "document_frequency", "publication_dated"]
 
 
 @dataclass(slots=True)
@@ -36,6 +36,29 @@ class ArticleSignals:
     background: float | None = None
     lead_background: float | None = None
     minhash: np.ndarray | None = None  # near-duplicate sketch of the body
+    dated: bool = False  # the date is a publication date (metadata, a dateline, or checked by its weekday)
+
+
+def publication_dated(article: Article, *, dateline_chars: int = 120) -> bool:
+    """Return True when the article's date is a publication date, not just a date its text mentions.
+
+    Dates from metadata count, and so do dates confirmed by the weekday the text
+    names; a date read from the text counts when it stands on a short line (a
+    dateline), not inside a paragraph.
+    """
+    prov = article.published_provenance or ""
+    if not article.published:
+        return False
+    if prov in ("declared", "metadata") or prov.startswith("weekday:"):
+        return True
+    if prov.startswith("text:line "):
+        try:
+            n = int(prov.rsplit(" ", 1)[1])
+        except ValueError:
+            return False
+        lines = article.raw.splitlines()
+        return 0 < n <= len(lines) and len(lines[n - 1].strip()) <= dateline_chars
+    return False
 
 
 class SignalExtractor:
@@ -95,6 +118,7 @@ class SignalExtractor:
                     entities=entity_keys(f"{a.title}\n{a.text}", lang=a.lang),
                     numbers=number_keys(a.text),
                     minhash=minhash(a.text),
+                    dated=publication_dated(a),
                 )
             )
         return out

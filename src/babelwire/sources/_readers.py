@@ -53,6 +53,7 @@ def read_text(path: Path) -> ReadResult:
                 format="text",
                 read_at=now_utc(),
                 text=text,
+                meta={"source_known": False},
             )
         )
     return result
@@ -73,6 +74,7 @@ def read_html(path: Path) -> ReadResult:
                 read_at=now_utc(),
                 html=html,
                 url=url,
+                meta={"source_known": source_from_url(url) is not None},
             )
         )
     return result
@@ -102,6 +104,7 @@ def record_to_document(
     rid = rec.get("id")
     source = rec.get("source") or source_from_url(url) or folder_source(path)
     extra = {k: v for k, v in rec.items() if k not in {"id", "text", "html", "title", "url", "source", "lang", "published"}}
+    extra["source_known"] = bool(rec.get("source") or source_from_url(url))
     return RawDocument(
         id=str(rid) if rid not in (None, "") else fallback_id,
         source=str(source),
@@ -240,7 +243,7 @@ def read_feed(path: Path) -> ReadResult:
                 url=link,
                 lang=(entry.get("language") or parsed.feed.get("language") or None),
                 published=published,
-                meta={"feed": str(path)},
+                meta={"feed": str(path), "source_known": bool(source_from_url(link) or source_from_url(feed_link))},
             )
         )
     return result

@@ -274,15 +274,16 @@ class Store:
         """Return the story's articles (id, source, lang, title, published, path, url, copy_of), oldest first."""
         rows = self.db.execute(
             """SELECT a.id, a.source, a.lang, a.title, a.published, a.origin, a.url,
-                      json_extract(m.evidence, '$.copy_of'), json_extract(m.evidence, '$.copy_kind')
+                      json_extract(m.evidence, '$.copy_of'), json_extract(m.evidence, '$.copy_kind'),
+                      coalesce(json_extract(a.meta, '$.source_known'), 1)
                FROM memberships m JOIN articles a ON a.id = m.article_id
                WHERE m.story_id = ? ORDER BY coalesce(a.published, '9999'), a.rowid""",
             (story_id,),
         ).fetchall()
         return [
             {"id": i, "source": s, "lang": la, "title": t, "published": p, "path": o, "url": u,
-             "copy_of": c, "copy_kind": k}
-            for i, s, la, t, p, o, u, c, k in rows
+             "copy_of": c, "copy_kind": k, "source_known": bool(sk)}
+            for i, s, la, t, p, o, u, c, k, sk in rows
         ]
 
     def story(self, story_id: str) -> dict[str, Any]:
@@ -298,7 +299,11 @@ class Store:
         dates = sorted(m["published"] for m in members if m["published"])
         langs = sorted({m["lang"] for m in members if m["lang"]})
         sources = sorted({m["source"] for m in members})
-        independent = sorted({m["source"] for m in members if not m["copy_of"]})
+        # Independent sources: distinct outlets among the originals; an original whose outlet is
+        # unknown (only its folder is) counts on its own.
+        originals = [m for m in members if not m["copy_of"]]
+        independent = len({m["source"] for m in originals if m["source_known"]}) + sum(
+            1 for m in originals if not m["source_known"])
         return {
             "id": story_id,
             "headline": headline,
@@ -307,7 +312,7 @@ class Store:
             "first_published": dates[0] if dates else None,
             "last_published": dates[-1] if dates else None,
             "sources": sources,
-            "independent_sources": len(independent),
+            "independent_sources": independent,
             "copies": sum(1 for m in members if m["copy_of"]),
             "articles": [
                 {k: m[k] for k in ("id", "source", "lang", "title", "published", "path", "copy_of")} for m in members

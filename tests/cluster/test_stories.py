@@ -134,10 +134,12 @@ def test_merge_keeps_older_id_and_redirects(db_path):
     c.constraints_ = Constraints()
     c.copies = False
     c.threshold_ = 1.1  # nothing joins online
+    p.merger.merge_at = 1.1  # and the merge pass after the ingest merges nothing
     p.ingest([d])
     assert store.membership("a")["story_id"] != store.membership("b")["story_id"]
     old_b = store.membership("b")["story_id"]
     c.threshold_ = 0.5
+    p.merger.merge_at = 0.5
     changes = p.merger.merge(c)
     p._apply(changes)
     assert store.membership("b")["story_id"] == store.membership("a")["story_id"]

@@ -39,7 +39,7 @@ class MergeSplit:
     members and the groups' mean cross probability below ``split_below``.
     """
 
-    def __init__(self, *, merge_at: float | None = None, split_below: float = 0.2, neighbours: int = 4,
+    def __init__(self, *, merge_at: float | None = 0.6, split_below: float = 0.2, neighbours: int = 4,
                  sample: int = 3, min_centroid_cosine: float = 0.0, max_split_size: int = 40,
                  top_share: float = 1.0) -> None:
         self.merge_at = merge_at

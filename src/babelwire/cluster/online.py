@@ -26,7 +26,13 @@ def as_signals(x: dict[str, Any]) -> ArticleSignals:
         return s
     v = np.asarray(x["vector"], dtype=np.float32)
     return ArticleSignals(id=str(x["id"]), lang=x.get("lang"), source=x.get("source"),
-                          day=to_day(x.get("published")), full=v, lead=v, passages=v[None, :])
+                          day=to_day(x.get("published")), full=v, lead=v, passages=v[None, :],
+                          dated=x.get("published") is not None)
+
+
+def _window_day(s: ArticleSignals) -> float | None:
+    # Only publication dates place an article in time; a date its text merely mentions does not.
+    return s.day if s.dated else None
 
 
 @dataclass(slots=True)
@@ -133,8 +139,9 @@ class StoryClusterer:
     its ``neighbours`` nearest stored articles (approximate nearest neighbours)
     name the candidate stories active within ``window_days`` of its date; the
     pair scorer compares it with up to ``members_per_story`` of each candidate's
-    closest members, and it joins the story whose mean of the best two
-    probabilities reaches the scorer's threshold, else opens a new story.
+    closest members, and it joins the story whose score — the mean of the best
+    two probabilities (``linkage="top2"``) or the best one (``"max"``) — reaches
+    the scorer's threshold, else opens a new story.
     Copies join their original's story. User constraints (must-link /
     cannot-link) override both.
     """
@@ -149,6 +156,7 @@ class StoryClusterer:
         members_per_story: int = 2,
         threshold: float | None = None,
         copies: bool = True,
+        linkage: str = "top2",
     ) -> None:
         self.scorer = scorer
         self.window_days = window_days
@@ -157,6 +165,7 @@ class StoryClusterer:
         self.members_per_story = members_per_story
         self.threshold = threshold
         self.copies = copies
+        self.linkage = linkage
 
     # -- state -----------------------------------------------------------------------------
     def _init(self, dim: int) -> None:
@@ -226,7 +235,7 @@ class StoryClusterer:
         for label in labels:
             other = self.labels_[int(label)]
             sid = self.story_of_[other]
-            if not self.stories_[sid].in_window(s.day, self.window_days):
+            if not self.stories_[sid].in_window(_window_day(s), self.window_days):
                 continue
             if sid not in by_story and len(by_story) >= self.candidate_stories:
                 continue
@@ -241,8 +250,8 @@ class StoryClusterer:
                 ((self.scorer_.score(s, self.signals_[m], df=self.df_, centre=centre), m) for m in members),
                 key=lambda t: -t[0].probability,
             )
-            probs = [p.probability for p, _ in scored[:2]]
-            story_score = float(np.mean(probs))
+            probs = [p.probability for p, _ in scored]
+            story_score = probs[0] if self.linkage == "max" else float(np.mean(probs[:2]))
             if story_score > best_score:
                 best_sid, best_score, best_detail = sid, story_score, scored
         if best_detail is not None:
@@ -297,7 +306,7 @@ class StoryClusterer:
         st = self.stories_.get(story_id)
         if st is None:
             st = self.stories_[story_id] = _Story(story_id, np.zeros_like(s.full), 0, None, None)
-        st.add(s.id, s.full, s.day)
+        st.add(s.id, s.full, _window_day(s))
         self.story_of_[s.id] = story_id
 
     def restore(self, members: Iterable[dict[str, Any]]) -> StoryClusterer:
@@ -321,4 +330,4 @@ class StoryClusterer:
             st = self.stories_.get(sid)
             if st is None:
                 st = self.stories_[sid] = _Story(sid, np.zeros_like(s.full), 0, None, None)
-            st.add(aid, s.full, s.day)
+            st.add(aid, s.full, _window_day(s))

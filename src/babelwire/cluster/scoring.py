@@ -28,6 +28,8 @@ FEATURES: tuple[str, ...] = (
     "lead_vs_background",
     "crosslingual_cos",
     "same_lang",
+    "cross_script",
+    "cross_script_vs_background",
     "entities",
     "has_entities",
     "numbers",
@@ -76,6 +78,8 @@ def pair_features(
     bg_b, lbg_b = _background(b, centre, default_background)
     cos_lead = float(a.lead @ b.lead)
     same_lang = 1.0 if a.lang and a.lang == b.lang else 0.0
+    # Texts in different writing systems share no subword tokens, so their cosines run lower.
+    cross_script = 1.0 if a.script and b.script and a.script != b.script else 0.0
     ent = weighted_overlap(a.entities, b.entities, df)
     num = None
     if a.numbers and b.numbers:
@@ -92,6 +96,8 @@ def pair_features(
         "lead_vs_background": cos_lead - (lbg_a + lbg_b) / 2,
         "crosslingual_cos": cos_full * (1.0 - same_lang),
         "same_lang": same_lang,
+        "cross_script": cross_script,
+        "cross_script_vs_background": cross_script * (cos_full - (bg_a + bg_b) / 2),
         "entities": ent or 0.0,
         "has_entities": 0.0 if ent is None else 1.0,
         "numbers": num or 0.0,

@@ -13,6 +13,7 @@ from .cache import EmbeddingCache
 from .entities import DocumentFrequency, entity_keys
 from .numbers import number_keys
 from .passages import lead, passages
+from .scripts import dominant_script
 from .sketch import minhash
 
 __all__ = ["ArticleSignals", "SignalExtractor", "set_backgrounds", "document_frequency", "publication_dated"]
@@ -37,6 +38,7 @@ class ArticleSignals:
     lead_background: float | None = None
     minhash: np.ndarray | None = None  # near-duplicate sketch of the body
     dated: bool = False  # the date is a publication date (metadata, a dateline, or checked by its weekday)
+    script: str | None = None  # the writing system of most of the text
 
 
 def publication_dated(article: Article, *, dateline_chars: int = 120) -> bool:
@@ -119,6 +121,7 @@ class SignalExtractor:
                     numbers=number_keys(a.text),
                     minhash=minhash(a.text),
                     dated=publication_dated(a),
+                    script=dominant_script(a.text),
                 )
             )
         return out

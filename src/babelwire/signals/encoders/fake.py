@@ -29,11 +29,12 @@ class FakeEncoder:
     # cosine above about 0.15 means "probably the same story"; shared names and numbers help.
     scorer_params = {
         "features": ["cos_full", "cos_lead", "passage_max", "passage_mean", "cos_vs_background",
-                     "lead_vs_background", "crosslingual_cos", "same_lang", "entities", "has_entities", "numbers",
+                     "lead_vs_background", "crosslingual_cos", "same_lang", "cross_script",
+                     "cross_script_vs_background", "entities", "has_entities", "numbers",
                      "has_numbers", "log_days_apart", "has_dates", "same_source"],
-        "mean": [0.15, 0, 0, 0, 0, 0, 0, 0, 0.2, 0, 0.2, 0, 0, 0, 0],
-        "scale": [0.05, 1, 1, 1, 1, 1, 1, 1, 0.2, 1, 0.2, 1, 1, 1, 1],
-        "weights": [1.5, 0, 0, 0, 0, 0, 0, 0, 0.7, 0, 0.3, 0, -1.5, 0, 0],
+        "mean": [0.15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.2, 0, 0.2, 0, 0, 0, 0],
+        "scale": [0.05, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.2, 1, 0.2, 1, 1, 1, 1],
+        "weights": [1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.7, 0, 0.3, 0, -1.5, 0, 0],
         "bias": 0.0,
         "threshold": 0.5,
         "default_background": 0.1,

@@ -10,7 +10,7 @@ import numpy as np
 from .errors import NotFound
 from .store import Store
 
-__all__ = ["article_json", "explain_article", "story_view", "copy_of", "independent_sources"]
+__all__ = ["article_json", "explain_article", "story_view", "copy_of"]
 
 
 def article_json(store: Store, article_id: str) -> dict[str, Any]:
@@ -45,18 +45,13 @@ def copy_of(evidence: dict[str, Any] | None) -> str | None:
     return str(value) if value else None
 
 
-def independent_sources(articles: list[dict[str, Any]], evidence: dict[str, dict[str, Any]]) -> int:
-    """Return how many distinct sources published an article that is not a copy of another."""
-    return len({a["source"] for a in articles if not copy_of(evidence.get(a["id"]))})
-
-
 def story_view(store: Store, story_id: str, *, top_terms: int = 8) -> dict[str, Any]:
     """Return the story (``Store.story``'s shape) with what its page shows beside it.
 
     Added keys: ``by_language`` (``[{"lang", "articles": [member + "copies"]}]``,
     copies nested under their original when the evidence names one),
     ``timeline`` (``[{"day", "articles"}]`` by publication day, undated last),
-    ``independent_sources``, ``sources`` and ``key_terms``.
+    and ``key_terms`` (``sources`` and ``independent_sources`` come with the story).
     """
     from .signals.terms import key_terms
 
@@ -92,8 +87,6 @@ def story_view(store: Store, story_id: str, *, top_terms: int = 8) -> dict[str, 
         **story,
         "by_language": by_language,
         "timeline": timeline,
-        "sources": sorted({m["source"] for m in members}),
-        "independent_sources": independent_sources(members, evidence),
         "key_terms": entities[:top_terms],
     }
 

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..search import query_terms
 from ..store import Store
-from ..views import article_json, explain_article, independent_sources, story_view
+from ..views import article_json, explain_article, story_view
 from ._ingest import run_batch
 from ._render import render
 from ._state import read_store
@@ -53,9 +53,6 @@ def stories_page(
     rows = store.stories(**filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    evidence = store.evidence_of(a["id"] for s in rows for a in s["articles"])
-    for s in rows:
-        s["independent_sources"] = independent_sources(s["articles"], evidence)
     return render(
         request, "stories.html", stories=rows, filters=filters, page=page, more=more,
         facets=store.facets(), total=store.story_count(), articles_total=store.article_count(),

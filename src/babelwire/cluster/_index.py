@@ -14,7 +14,7 @@ class VectorIndex:
     same answers; it grows by doubling. Pickles by its vectors and rebuilds.
     """
 
-    def __init__(self, dim: int, *, M: int = 12, ef_construction: int = 40, ef: int = 40, seed: int = 0) -> None:
+    def __init__(self, dim: int, *, M: int = 10, ef_construction: int = 32, ef: int = 32, seed: int = 0) -> None:
         self.dim, self.M, self.ef_construction, self.ef, self.seed = dim, M, ef_construction, ef, seed
         self._vectors = np.zeros((0, dim), np.float32)
         self._n = 0

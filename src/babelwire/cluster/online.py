@@ -143,7 +143,8 @@ class StoryClusterer:
     two probabilities (``linkage="top2"``) or the best one (``"max"``) — reaches
     the scorer's threshold, else opens a new story.
     Copies join their original's story. User constraints (must-link /
-    cannot-link) override both.
+    cannot-link) override both. Neighbours whose cosine is more than
+    ``cosine_margin`` below the nearest one are not scored.
     """
 
     def __init__(
@@ -157,6 +158,7 @@ class StoryClusterer:
         threshold: float | None = None,
         copies: bool = True,
         linkage: str = "top2",
+        cosine_margin: float = 0.12,
     ) -> None:
         self.scorer = scorer
         self.window_days = window_days
@@ -166,6 +168,7 @@ class StoryClusterer:
         self.threshold = threshold
         self.copies = copies
         self.linkage = linkage
+        self.cosine_margin = cosine_margin
 
     # -- state -----------------------------------------------------------------------------
     def _init(self, dim: int) -> None:
@@ -232,7 +235,10 @@ class StoryClusterer:
                 return Assignment(aid, self.story_of_[match.original], False, 1.0, evidence)
         # 3. the scorer against the candidate stories' closest members
         by_story: dict[str, list[str]] = {}
-        for label in labels:
+        floor = float(sims[0]) - self.cosine_margin if len(sims) else 0.0
+        for label, cos in zip(labels, sims, strict=True):
+            if cos < floor:  # far below the nearest article: cannot be the best match
+                break
             other = self.labels_[int(label)]
             sid = self.story_of_[other]
             if not self.stories_[sid].in_window(_window_day(s), self.window_days):

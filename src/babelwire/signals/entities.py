@@ -109,8 +109,11 @@ def weighted_overlap(a: Mapping[str, float], b: Mapping[str, float], df: Documen
     """Return the idf-weighted Jaccard overlap of two key sets, or None when either is empty."""
     if not a or not b:
         return None
-    w = (lambda k: max(df.idf(k), 0.0)) if df is not None else (lambda k: 1.0)
-    ka, kb = set(a), set(b)
-    inter = sum(w(k) for k in ka & kb)
-    union = sum(w(k) for k in ka | kb)
+    ka, kb = a.keys(), b.keys()
+    if df is None:
+        inter, union = float(len(ka & kb)), float(len(ka | kb))
+    else:
+        n, get, log = df.docs + 1, df.df.get, math.log
+        inter = sum(max(log(n / (get(k, 0) + 0.5)), 0.0) for k in ka & kb)
+        union = sum(max(log(n / (get(k, 0) + 0.5)), 0.0) for k in ka | kb)
     return inter / union if union > 0 else None

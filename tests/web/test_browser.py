@@ -130,3 +130,51 @@ def test_hostile_content_never_runs(server, page, hostile):
     page.get_by_text("javascript:window.__pwned='url'").click()
     assert page.evaluate("window.__pwned === undefined") and fired == []
 
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def examples_server(tmp_path_factory):
+    """The bundled examples/ corpus ingested through the pipeline (fake encoder), served by uvicorn."""
+    import uvicorn
+
+    from babelwire.pipeline import Pipeline
+    from babelwire.store import Store
+    from babelwire.web import create_app
+
+    db = str(tmp_path_factory.mktemp("examples") / "examples.db")
+    store = Store(db)
+    report = Pipeline(store, encoder="fake").ingest([EXAMPLES])
+    store.close()
+    assert len(report.stored) >= 40
+    app = create_app(db, encoder="fake", token="browser-token")
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_examples_front_page_story_and_search_in_another_language(examples_server, page):
+    page.goto(examples_server + "/")
+    assert page.locator(".story-card").count() >= 10
+    # Search in German (the transfer story has en, es, tr and ar reports, no German one).
+    box = page.get_by_role("searchbox", name="Search")
+    box.fill("Medina Galatasaray Wechsel")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    page.locator(".results-stories .story-card a.headline").first.click()
+    page.wait_for_url("**/stories/*")
+    text = page.locator("main").inner_text()
+    assert "Galatasaray" in text
+    langs = [lang for lang in ("en", "es", "tr") if page.locator(f"#lang-{lang}").count()]
+    assert len(langs) >= 2, langs
+    assert "2023-08-30" in page.locator(".timeline").inner_text()

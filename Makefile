@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   installs babelwire in .venv and clusters the bundled examples/
-#   make test   installs babelwire with its test tools in .venv and runs the whole test suite
+#   make test   installs babelwire with its test tools in .venv, lints, type-checks and runs the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -29,6 +29,8 @@ demo: install
 	$(BIN)/babelwire cluster examples --db $(DB)
 
 test: install-dev browser
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: install-dev

@@ -33,8 +33,10 @@ def main() -> None:
     ap.add_argument("--out", default=str(OUT), help="parameter file to write")
     ap.add_argument("--grace-days", type=float, default=TIME_PRIOR["grace_days"],
                     help="time prior: days apart that cost nothing")
-    ap.add_argument("--per-day", type=float, default=TIME_PRIOR["per_day"], help="time prior: log-odds lost per further day")
-    ap.add_argument("--max-penalty", type=float, default=TIME_PRIOR["max"], help="time prior: largest log-odds penalty")
+    ap.add_argument("--per-day", type=float, default=TIME_PRIOR["per_day"],
+                    help="time prior: log-odds lost per further day")
+    ap.add_argument("--max-penalty", type=float, default=TIME_PRIOR["max"],
+                    help="time prior: largest log-odds penalty")
     args = ap.parse_args()
     encoder = get_encoder(args.encoder)
     table = build_pair_table(load_pairs(args.directory), Pipeline(Store(args.db), encoder=encoder))

@@ -493,7 +493,8 @@ def audit(db, fmt, story_id, limit):
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return
     for e in entries:
-        click.echo(f"{e['at']}  {e['action']:<9} {e['story_id'] or '':<13} {json.dumps(e['details'], ensure_ascii=False)}")
+        details = json.dumps(e["details"], ensure_ascii=False)
+        click.echo(f"{e['at']}  {e['action']:<9} {e['story_id'] or '':<13} {details}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threads", "BABELWIRE_THREADS", None, "CPU threads for the encoder (default: all cores)."),
     Setting("cache_dir", "BABELWIRE_CACHE_DIR", None, "Where built models are cached (default: ~/.cache/babelwire)."),
     Setting("token", "BABELWIRE_TOKEN", None, "Bearer token required by the REST API's write endpoints."),
-    Setting("read_token", "BABELWIRE_READ_TOKEN", None, "If set, the REST API's read endpoints require this token too."),
+    Setting("read_token", "BABELWIRE_READ_TOKEN", None,
+            "If set, the REST API's read endpoints require this token too."),
     Setting("max_upload_mb", "BABELWIRE_MAX_UPLOAD_MB", "10", "Largest request body the web app accepts, in MiB."),
 )
 

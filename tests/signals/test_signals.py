@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -54,7 +54,7 @@ def test_passages_and_lead():
 
 
 def _article(i, title, text, lang="en", published="2022-02-01"):
-    return Article(id=i, source="s", origin=i, format="text", read_at=datetime.now(timezone.utc), raw=text,
+    return Article(id=i, source="s", origin=i, format="text", read_at=datetime.now(UTC), raw=text,
                    title=title, text=text, lang=lang, published=published)
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -12,7 +12,7 @@ from babelwire.store import MIGRATIONS, Store, applied
 
 
 def _article(i: str, **kw) -> Article:
-    base = dict(id=i, source="src", origin=f"/x/{i}.txt", format="text", read_at=datetime(2022, 2, 2, tzinfo=timezone.utc),
+    base = dict(id=i, source="src", origin=f"/x/{i}.txt", format="text", read_at=datetime(2022, 2, 2, tzinfo=UTC),
                 raw=f"raw {i}", title=f"Title {i}", text=f"Body {i}", lang="en", published="2022-02-01")
     base.update(kw)
     return Article(**base)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["VectorIndex"]
@@ -18,7 +20,7 @@ class VectorIndex:
         self.dim, self.M, self.ef_construction, self.ef, self.seed = dim, M, ef_construction, ef, seed
         self._vectors = np.zeros((0, dim), np.float32)
         self._n = 0
-        self._index = None
+        self._index: Any = None
 
     def _new(self, capacity: int):
         import hnswlib

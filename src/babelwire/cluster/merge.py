@@ -103,7 +103,9 @@ class MergeSplit:
                 break
         return changes
 
-    def split(self, c: StoryClusterer, story_ids: Iterable[str] | None = None, *, force: bool = False) -> list[StoryChange]:
+    def split(
+        self, c: StoryClusterer, story_ids: Iterable[str] | None = None, *, force: bool = False
+    ) -> list[StoryChange]:
         """Split stories whose members form well-separated groups; ``force`` splits into the two best groups."""
         if not getattr(c, "stories_", None):
             return []

@@ -57,7 +57,7 @@ class _Story:
             self.last_day = day if self.last_day is None else max(self.last_day, day)
 
     def in_window(self, day: float | None, window: float) -> bool:
-        if day is None or self.first_day is None:
+        if day is None or self.first_day is None or self.last_day is None:
             return True
         return self.first_day - window <= day <= self.last_day + window
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -235,7 +235,7 @@ def load_params() -> dict[str, Any]:
 
 
 def fit_logistic(
-    X: np.ndarray, y: np.ndarray, *, l2: float = 1.0, sample_weight: Sequence[float] | None = None, iters: int = 50
+    X: np.ndarray, y: np.ndarray, *, l2: float = 1.0, sample_weight: np.ndarray | None = None, iters: int = 50
 ) -> dict[str, Any]:
     """Return standardisation and weights of an L2-regularised logistic model fitted by Newton's method.
 

@@ -55,7 +55,7 @@ def load_gold(directory: Path) -> tuple[list[Path], dict[str, str], list[tuple[s
 
 
 def cluster_signals(
-    signals: Sequence[ArticleSignals], *, encoder: Any, order: Sequence[int] | None = None
+    signals: Sequence[ArticleSignals], *, encoder: Any, order: Sequence[int] | np.ndarray | None = None
 ) -> dict[str, str]:
     """Return article id -> story id after clustering ``signals`` from an empty state, then merge/split."""
     c = StoryClusterer(scorer=scorer_for(encoder))
@@ -128,7 +128,7 @@ def evaluate_clusters(
         for _ in range(orders):
             perm = rng.permutation(len(signals))
             a = expand(cluster_signals(signals, encoder=pipeline.encoder, order=perm))
-            run = {"stories": len(set(a.values()))}
+            run: dict[str, Any] = {"stories": len(set(a.values()))}
             if pairs:
                 run["f1"] = _pair_scores(a, pairs)["f1"]
             if gold:

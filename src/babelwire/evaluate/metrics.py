@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["pearson", "spearman", "prf", "bcubed"]
 
 
-def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
+def pearson(x: ArrayLike, y: ArrayLike) -> float | None:
     """Return Pearson's r, or None when either side is constant or too short."""
     a, b = np.asarray(x, float), np.asarray(y, float)
     if len(a) < 3 or a.std() == 0 or b.std() == 0:
@@ -27,7 +26,7 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     return (sums / counts)[inv]
 
 
-def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
+def spearman(x: ArrayLike, y: ArrayLike) -> float | None:
     """Return Spearman's rho (Pearson of average ranks)."""
     a, b = np.asarray(x, float), np.asarray(y, float)
     if len(a) < 3:
@@ -35,7 +34,7 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
     return pearson(_ranks(a), _ranks(b))
 
 
-def prf(predicted: Sequence[bool], actual: Sequence[bool]) -> dict[str, float | int | None]:
+def prf(predicted: ArrayLike, actual: ArrayLike) -> dict[str, float | int | None]:
     """Return precision, recall, F1 and counts of boolean decisions."""
     p, a = np.asarray(predicted, bool), np.asarray(actual, bool)
     tp = int((p & a).sum())

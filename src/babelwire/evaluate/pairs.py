@@ -86,8 +86,10 @@ def build_pair_table(
         rows.append([feats[f] for f in FEATURES])
         kept.append(p)
         combos.append("-".join(sorted([a.lang or "??", b.lang or "??"])))
-        dated = a.dated and b.dated and a.day is not None and b.day is not None
-        days.append(abs(a.day - b.day) if dated else np.nan)
+        if a.dated and b.dated and a.day is not None and b.day is not None:
+            days.append(abs(a.day - b.day))
+        else:
+            days.append(np.nan)
     X = np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
     return PairTable(kept, X, combos, missing, np.array(days))
 

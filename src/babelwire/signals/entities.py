@@ -17,7 +17,9 @@ _CASELESS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u4E00-\u9FFF\u3040-\u30FF\u
 _CJK_RUN = re.compile(r"[\u4E00-\u9FFF\u3040-\u30FF]{2,}")
 
 # Folding that makes transliterations of one name meet: Vashington / Vasinqton / Washington -> "vsnktn".
-_FOLD = str.maketrans({"w": "v", "q": "k", "g": "k", "c": "k", "z": "s", "x": "k", "j": "y", "f": "p", "d": "t", "b": "p"})
+_FOLD = str.maketrans(
+    {"w": "v", "q": "k", "g": "k", "c": "k", "z": "s", "x": "k", "j": "y", "f": "p", "d": "t", "b": "p"}
+)
 
 
 def name_key(word: str, *, length: int = 5) -> str:

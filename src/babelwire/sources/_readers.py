@@ -103,7 +103,8 @@ def record_to_document(
     url = rec.get("url") or None
     rid = rec.get("id")
     source = rec.get("source") or source_from_url(url) or folder_source(path)
-    extra = {k: v for k, v in rec.items() if k not in {"id", "text", "html", "title", "url", "source", "lang", "published"}}
+    known = {"id", "text", "html", "title", "url", "source", "lang", "published"}
+    extra = {k: v for k, v in rec.items() if k not in known}
     extra["source_known"] = bool(rec.get("source") or source_from_url(url))
     return RawDocument(
         id=str(rid) if rid not in (None, "") else fallback_id,

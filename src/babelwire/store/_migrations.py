@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 __all__ = ["MIGRATIONS", "migrate", "applied"]
 
@@ -163,7 +163,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             fn(db)
             db.execute(
                 "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
-                (name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                (name, datetime.now(UTC).isoformat(timespec="seconds")),
             )
             db.execute("COMMIT")
         except BaseException:

@@ -9,7 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ def default_db_path() -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -341,7 +341,10 @@ class Store:
             params += ids
         for col, val in (("a.lang", lang), ("a.source", source)):
             if val:
-                where.append(f"s.id IN (SELECT m.story_id FROM memberships m JOIN articles a ON a.id = m.article_id WHERE {col} = ?)")
+                where.append(
+                    "s.id IN (SELECT m.story_id FROM memberships m JOIN articles a ON a.id = m.article_id "
+                    f"WHERE {col} = ?)"
+                )
                 params.append(val)
         if since:
             where.append("last_pub >= ?")

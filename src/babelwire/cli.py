@@ -32,9 +32,13 @@ def _err_console():
 
 
 def _out_console():
+    import shutil
+
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    # Piped output gets a reading width rather than rich's 80 columns.
+    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((140, 24)).columns, 140)
+    return Console(soft_wrap=False, width=width)
 
 
 def option_from_setting(name: str, *flags: str, **kw: Any) -> Callable:
@@ -178,10 +182,12 @@ def _print_stories(stories: list[dict[str, Any]], fmt: str) -> None:
     from rich.table import Table
 
     t = Table(title=f"{len(stories)} stories", show_lines=False)
-    for col in ("id", "headline", "languages", "articles", "first", "last"):
-        t.add_column(col, overflow="fold")
+    t.add_column("id", no_wrap=True, min_width=12)
+    t.add_column("headline", overflow="ellipsis", no_wrap=True, max_width=64)
+    for col, width in (("languages", 14), ("articles", 8), ("first", 10), ("last", 10)):
+        t.add_column(col, no_wrap=True, min_width=width)
     for s in stories:
-        t.add_row(s["id"], _short(s["headline"], 70), ",".join(s["languages"]), str(s["article_count"]),
+        t.add_row(s["id"], escape(s["headline"]), ",".join(s["languages"]), str(s["article_count"]),
                   (s["first_published"] or "")[:10], (s["last_published"] or "")[:10])
     _out_console().print(t)
 

@@ -24,14 +24,14 @@ def test_cluster_seeds_json_puts_both_in_one_story(seeds_dir, db_path):
 
 def test_ingest_twice_stores_nothing_new(seeds_dir, db_path):
     assert run("ingest", str(seeds_dir), "--db", db_path).exit_code == 0
-    r = run("ingest", str(seeds_dir), "--db", db_path, "--report", "json")
+    r = run("ingest", str(seeds_dir), "--db", db_path, "--format", "json")
     rep = json.loads(r.stdout)
     assert rep["stored"] == 0 and rep["already_known"] == 2 and rep["embedded"] == 0
     assert "nothing new" in r.stderr
 
 
 def test_awkward_folder_accounts_for_every_input(awkward_dir, db_path):
-    r = run("ingest", str(awkward_dir), "--db", db_path, "--report", "json")
+    r = run("ingest", str(awkward_dir), "--db", db_path, "--format", "json")
     assert r.exit_code == 0, r.output
     rep = json.loads(r.stdout)
     reasons = [x["reason"] for x in rep["rejected"]]

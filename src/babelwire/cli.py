@@ -146,13 +146,16 @@ def _print_summary(report, quiet: bool) -> None:
 @encoder_option
 @threads_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-@click.option("--report", "report_fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json prints the ingest report on stdout.")
-def ingest(paths, db, encoder, threads, quiet, report_fmt):
-    """Ingest files and folders of articles (txt, html, jsonl/json, csv, rss/atom) into the store."""
+@format_option
+def ingest(paths, db, encoder, threads, quiet, fmt):
+    """Ingest files and folders of articles (txt, html, jsonl/json, csv, rss/atom) into the store.
+
+    The summary goes to stderr; with --format json the full report (stored,
+    already known, rejected and skipped inputs with reasons) goes to stdout.
+    """
     store, report = _run_ingest(db, paths, encoder, threads, quiet)
     _print_summary(report, quiet)
-    if report_fmt == "json":
+    if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
 
 

@@ -15,8 +15,10 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[all]"
 
+# torch only as exactly 2.13.0 (the machine's local CPU wheel), before sentence-transformers asks for any.
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev,st]"
 
 # Debian's chromium for the browser tests (skipped where it is already there).
 browser:

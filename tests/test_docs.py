@@ -46,3 +46,10 @@ def test_every_command_and_option_has_help():
         for p in cmd.params:
             if isinstance(p, click.Option):
                 assert p.help, f"{cmd.name} {p.opts}"
+
+
+def test_every_scorer_feature_has_a_readable_name():
+    from babelwire.cluster.scoring import FEATURES
+    from babelwire.explain import _SIGNAL_NAMES
+
+    assert set(FEATURES) | {"time_prior"} <= set(_SIGNAL_NAMES)

@@ -191,13 +191,16 @@ class Pipeline:
             changes += self.merger.split(self.clusterer, report.touched_stories)
             self._apply(changes)
             for ch in changes:
-                report.touched_stories.discard(ch.other_id if ch.action == "merge" else "")
-                report.new_stories.discard(ch.other_id if ch.action == "merge" else "")
+                if ch.action == "merge":  # the merged-away story is gone
+                    report.touched_stories.discard(ch.other_id)
+                    report.new_stories.discard(ch.other_id)
+                else:
+                    report.touched_stories.add(ch.other_id)
         return report
 
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
         articles: list[Article] = []
-        seen_ids: dict[str, str] = {}
+        seen_ids: set[str] = set()
         seen_hashes: dict[str, str] = {}
         for raw in docs:
             if raw.id in seen_ids or self.store.has_article(raw.id):
@@ -217,7 +220,7 @@ class Pipeline:
                 report.known.append(dup)
                 self.store.add_duplicate(dup.id, dup.origin, dup.duplicate_of, dup.reason)
                 continue
-            seen_ids[raw.id] = raw.id
+            seen_ids.add(raw.id)
             seen_hashes[h] = raw.id
             articles.append(article)
         if not articles:

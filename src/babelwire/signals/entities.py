@@ -90,21 +90,27 @@ def entity_keys(text: str, *, lang: str | None = None) -> Counter[str]:
     return keys
 
 
+_LOG_HALF = math.log(0.5)
+
+
 class DocumentFrequency:
     """How many documents each key occurs in, for rarity weights (idf)."""
 
     def __init__(self) -> None:
         self.docs = 0
         self.df: Counter[str] = Counter()
+        self.log_df: dict[str, float] = {}  # log(df + 0.5), kept in step with df for fast idf
 
     def add(self, keys: Iterable[str]) -> None:
         """Count one more document holding ``keys``."""
         self.docs += 1
-        self.df.update(set(keys))
+        for k in set(keys):
+            self.df[k] += 1
+            self.log_df[k] = math.log(self.df[k] + 0.5)
 
     def idf(self, key: str) -> float:
         """Return the smoothed inverse document frequency of ``key``."""
-        return math.log((self.docs + 1) / (self.df.get(key, 0) + 0.5))
+        return math.log(self.docs + 1) - self.log_df.get(key, _LOG_HALF)
 
 
 def weighted_overlap(a: Mapping[str, float], b: Mapping[str, float], df: DocumentFrequency | None) -> float | None:
@@ -115,7 +121,8 @@ def weighted_overlap(a: Mapping[str, float], b: Mapping[str, float], df: Documen
     if df is None:
         inter, union = float(len(ka & kb)), float(len(ka | kb))
     else:
-        n, get, log = df.docs + 1, df.df.get, math.log
-        inter = sum(max(log(n / (get(k, 0) + 0.5)), 0.0) for k in ka & kb)
-        union = sum(max(log(n / (get(k, 0) + 0.5)), 0.0) for k in ka | kb)
+        log_n, get = math.log(df.docs + 1), df.log_df.get
+        weight = {k: max(log_n - get(k, _LOG_HALF), 0.0) for k in ka | kb}
+        union = sum(weight.values())
+        inter = sum(weight[k] for k in ka & kb)
     return inter / union if union > 0 else None

@@ -342,6 +342,9 @@ def eval_pairs(directory, db, encoder, threads, fmt, folds, quiet):
         t.add_row(name, str(r["pairs"]), _fmt(r["pearson"]), _fmt(r["spearman"]), _fmt(r["f1"]),
                   _fmt(c.get("pearson")), _fmt(c.get("f1")))
     _out_console().print(t)
+    if result["pairs_missing"]:
+        _err_console().print(f"{result['pairs_missing']} pairs left out: one of their articles was rejected "
+                             "(see `babelwire ingest` for the reasons)", highlight=False)
 
 
 @eval_group.command(name="clusters")

@@ -292,9 +292,7 @@ class Pipeline:
             self.store.add_constraint("link", a, b)
             c.constraints_.link(a, b)
             if sa != sb:
-                story_of = c.assignments()
-                story_of[b] = sa
-                c.relabel(story_of)
+                c.move(b, sa)
                 m = self.store.membership(b) or {"evidence": {}}
                 self.store.assign(b, sa, score=1.0, evidence={**m["evidence"], "reason": "linked by a user",
                                                                "linked_to": a})
@@ -318,9 +316,7 @@ class Pipeline:
             for o in others:
                 self.store.add_constraint("unlink", a, o)
                 c.constraints_.unlink(a, o)
-            story_of = c.assignments()
-            story_of[a] = new
-            c.relabel(story_of)
+            c.move(a, new)
             self.store.upsert_story(new, self.store.get_article(a).title)
             m = self.store.membership(a) or {"evidence": {}}
             self.store.assign(a, new, score=None, evidence={**m["evidence"], "reason": "unlinked by a user",

@@ -39,7 +39,7 @@ class MergeSplit:
     members and the groups' mean cross probability below ``split_below``.
     """
 
-    def __init__(self, *, merge_at: float | None = 0.6, split_below: float = 0.2, neighbours: int = 4,
+    def __init__(self, *, merge_at: float | None = 0.6, split_below: float = 0.2, neighbours: int = 8,
                  sample: int = 3, min_centroid_cosine: float = 0.0, max_split_size: int = 40,
                  top_share: float = 1.0) -> None:
         self.merge_at = merge_at
@@ -62,29 +62,46 @@ class MergeSplit:
         probs.sort(reverse=True)
         return float(np.mean(probs[: max(1, round(len(probs) * self.top_share))]))
 
+    def _neighbour_stories(self, c: StoryClusterer, sid: str) -> list[str]:
+        """Return up to ``neighbours`` other stories nearest this one by centroid, among those whose
+        articles lie nearest its centroid or its first members."""
+        st = c.stories_[sid]
+        centre = st.centroid()
+        found: dict[str, float] = {}
+        probes = [centre] + [c.signals_[m].full for m in st.members[:3]]
+        for probe in probes:
+            labels, _ = c.index_.query(probe, 5 * self.neighbours)
+            for label in labels:
+                other = c.story_of_[c.labels_[int(label)]]
+                if other != sid and other not in found:
+                    found[other] = float(c.stories_[other].centroid() @ centre)
+        # the nearest by centroid first, ties by id, so the result is the same in any run
+        return sorted(found, key=lambda o: (-found[o], o))[: self.neighbours]
+
     def merge(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
-        """Merge stories (those in ``story_ids`` against all others, or all) and return the merges made."""
+        """Merge stories (those in ``story_ids`` against their neighbours, or all) and return the merges made.
+
+        Neighbour stories are found through the article index (the articles nearest a
+        story's centroid), so the cost grows with the stories looked at, not with the store.
+        """
         if not getattr(c, "stories_", None):
             return []
         threshold = self.merge_at if self.merge_at is not None else c.threshold_
         order = {aid: i for i, aid in enumerate(c.labels_)}
+        first = lambda sid: order[c.stories_[sid].members[0]]  # noqa: E731 - the story's founding article
         changes: list[StoryChange] = []
+        focus = sorted(c.stories_ if story_ids is None else {s for s in story_ids if s in c.stories_}, key=first)
         for _ in range(3):
-            ids = sorted(c.stories_, key=lambda s: order[c.stories_[s].members[0]])
-            cents = np.stack([c.stories_[s].centroid() for s in ids])
-            sims = cents @ cents.T
-            np.fill_diagonal(sims, -np.inf)
-            focus = set(ids) if story_ids is None else {s for s in story_ids if s in c.stories_}
-            story_of = c.assignments()
-            merged_into: dict[str, str] = {}
-            for i, sid in enumerate(ids):
-                if sid not in focus or sid in merged_into:
+            merged: set[str] = set()  # stories that grew this round: looked at again next round
+            for sid in focus:
+                if sid not in c.stories_:
                     continue
-                for j in np.argsort(-sims[i], kind="stable")[: self.neighbours]:
-                    other = ids[int(j)]
-                    if other in merged_into or sid in merged_into or sims[i, j] < self.min_centroid_cosine:
+                for other in self._neighbour_stories(c, sid):
+                    if sid not in c.stories_ or other not in c.stories_:
                         continue
                     sa, sb = c.stories_[sid], c.stories_[other]
+                    if float(sa.centroid() @ sb.centroid()) < self.min_centroid_cosine:
+                        continue
                     if not (sa.in_window(sb.first_day, c.window_days) or sb.in_window(sa.first_day, c.window_days)):
                         continue
                     if c.constraints_ and not c.constraints_.allows(sa.members, sb.members):
@@ -92,15 +109,15 @@ class MergeSplit:
                     score = self._set_score(c, sa.members, sb.members, sa.centroid(), sb.centroid())
                     if score < threshold:
                         continue
-                    keep, gone = (sid, other) if order[sa.members[0]] <= order[sb.members[0]] else (other, sid)
+                    keep, gone = (sid, other) if first(sid) <= first(other) else (other, sid)
                     moved = list(c.stories_[gone].members)
                     for aid in moved:
-                        story_of[aid] = keep
-                    merged_into[gone] = keep
+                        c.move(aid, keep)
+                    merged.add(keep)
                     changes.append(StoryChange("merge", keep, gone, moved, score))
-                    c.relabel(story_of)
-            if not merged_into:
+            if not merged:
                 break
+            focus = sorted({s for s in (*focus, *merged) if s in c.stories_}, key=first)
         return changes
 
     def split(
@@ -111,7 +128,6 @@ class MergeSplit:
             return []
         threshold = c.threshold_
         ids = list(c.stories_) if story_ids is None else [s for s in story_ids if s in c.stories_]
-        story_of = c.assignments()
         changes: list[StoryChange] = []
         for sid in ids:
             members = list(c.stories_[sid].members)
@@ -137,9 +153,8 @@ class MergeSplit:
                 new_id = story_id_for(members[min(g)])
                 moved = [members[i] for i in sorted(g)]
                 for aid in moved:
-                    story_of[aid] = new_id
+                    c.move(aid, new_id)
                 changes.append(StoryChange("split", sid, new_id, moved, cross))
-            c.relabel(story_of)
         return changes
 
 

@@ -56,6 +56,15 @@ class _Story:
             self.first_day = day if self.first_day is None else min(self.first_day, day)
             self.last_day = day if self.last_day is None else max(self.last_day, day)
 
+    def remove(self, article_id: str, vector: np.ndarray, days: list[float | None]) -> None:
+        """Take an article out; ``days`` are the remaining members' window days."""
+        self.total = self.total - vector
+        self.size -= 1
+        self.members.remove(article_id)
+        known = [d for d in days if d is not None]
+        self.first_day = min(known) if known else None
+        self.last_day = max(known) if known else None
+
     def in_window(self, day: float | None, window: float) -> bool:
         if day is None or self.first_day is None or self.last_day is None:
             return True
@@ -325,6 +334,23 @@ class StoryClusterer:
     def assignments(self) -> dict[str, str]:
         """Return article id -> story id for everything learned."""
         return dict(getattr(self, "story_of_", {}))
+
+    def move(self, article_id: str, story_id: str) -> None:
+        """Move one article to ``story_id`` (created if new), updating only the two stories involved."""
+        old = self.story_of_[article_id]
+        if old == story_id:
+            return
+        s = self.signals_[article_id]
+        st = self.stories_[old]
+        rest = [m for m in st.members if m != article_id]
+        st.remove(article_id, s.full, [_window_day(self.signals_[m]) for m in rest])
+        if not st.members:
+            del self.stories_[old]
+        new = self.stories_.get(story_id)
+        if new is None:
+            new = self.stories_[story_id] = _Story(story_id, np.zeros_like(s.full), 0, None, None)
+        new.add(article_id, s.full, _window_day(s))
+        self.story_of_[article_id] = story_id
 
     def relabel(self, story_of: dict[str, str]) -> None:
         """Replace the story of each article (after a merge/split pass) and rebuild story summaries."""

@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 
 __all__ = ["dominant_script"]
 
-# (first code point, last code point, script); letters outside these count as "other".
-_RANGES = (
-    (0x0041, 0x024F, "latin"),
-    (0x1E00, 0x1EFF, "latin"),
-    (0x0370, 0x03FF, "greek"),
-    (0x0400, 0x052F, "cyrillic"),
-    (0x0530, 0x058F, "armenian"),
-    (0x0590, 0x05FF, "hebrew"),
-    (0x0600, 0x06FF, "arabic"),
-    (0x0750, 0x077F, "arabic"),
-    (0x0900, 0x097F, "devanagari"),
-    (0x0E00, 0x0E7F, "thai"),
-    (0x10A0, 0x10FF, "georgian"),
-    (0x3040, 0x30FF, "kana"),
-    (0x4E00, 0x9FFF, "han"),
-    (0xAC00, 0xD7AF, "hangul"),
-)
-
-
-def _script(ch: str) -> str | None:
-    cp = ord(ch)
-    for lo, hi, name in _RANGES:
-        if lo <= cp <= hi:
-            return name
-    return "other" if ch.isalpha() else None
+# Letters of each script; Japanese kana count with Han as "cjk", so Japanese with many kanji is one script.
+_SCRIPTS = {
+    "latin": re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]"),
+    "greek": re.compile(r"[\u0370-\u03FF]"),
+    "cyrillic": re.compile(r"[\u0400-\u052F]"),
+    "armenian": re.compile(r"[\u0530-\u058F]"),
+    "hebrew": re.compile(r"[\u0590-\u05FF]"),
+    "arabic": re.compile(r"[\u0600-\u06FF\u0750-\u077F]"),
+    "devanagari": re.compile(r"[\u0900-\u097F]"),
+    "thai": re.compile(r"[\u0E00-\u0E7F]"),
+    "georgian": re.compile(r"[\u10A0-\u10FF]"),
+    "cjk": re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF]"),
+    "hangul": re.compile(r"[\uAC00-\uD7AF]"),
+}
 
 
 def dominant_script(text: str, *, sample: int = 1500) -> str | None:
-    """Return the script of most letters in the first ``sample`` characters, or None without letters.
-
-    Japanese kana and Han count together as "cjk" so Japanese with many kanji is one script.
-    """
-    counts: Counter[str] = Counter()
-    for ch in text[:sample]:
-        if ch.isalpha():
-            s = _script(ch)
-            if s:
-                counts["cjk" if s in ("han", "kana") else s] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    """Return the script of most letters in the first ``sample`` characters, or None without letters."""
+    head = text[:sample]
+    counts = {name: len(rx.findall(head)) for name, rx in _SCRIPTS.items()}
+    best = max(counts, key=lambda k: counts[k])
+    if counts[best]:
+        return best
+    return "other" if any(ch.isalpha() for ch in head) else None

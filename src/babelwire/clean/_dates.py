@@ -151,6 +151,11 @@ class _Candidate:
     has_year: bool = True
 
 
+def _named(year: int, day: int, month: int, start: int, end: int, *, has_year: bool = True) -> _Candidate:
+    """Return a candidate with a named month: day and month are never ambiguous."""
+    return _Candidate(year, day, month, False, True, start, end, True, has_year)
+
+
 def _valid(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)
@@ -220,68 +225,23 @@ def _candidates(line: str, tables: list[_Tables]) -> list[_Candidate]:
             year_before = re.search(r"(?<!\d)(\d{4})\.?\s*$", before)
             day_after = re.match(r"\s*(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)", after)
             year_after = re.match(r",?\s*(?:de\s+|г\.\s*)?(\d{4})" + _YEAR_END, after)
-            start, end = m.start(), m.end()
+            start = m.start()
             if day_before:
+                day, first = int(day_before.group(1)), start - len(day_before.group(0))
                 if year_after:
-                    end = m.end() + year_after.end()
-                    found.append(
-                        _Candidate(
-                            int(year_after.group(1)),
-                            int(day_before.group(1)),
-                            month,
-                            False,
-                            True,
-                            start - len(day_before.group(0)),
-                            end,
-                            True,
-                        )
-                    )
+                    found.append(_named(int(year_after.group(1)), day, month, first, m.end() + year_after.end()))
                 else:
-                    end = m.end()
-                    found.append(
-                        _Candidate(
-                            0,
-                            int(day_before.group(1)),
-                            month,
-                            False,
-                            True,
-                            start - len(day_before.group(0)),
-                            end,
-                            True,
-                            False,
-                        )
-                    )
+                    found.append(_named(0, day, month, first, m.end(), has_year=False))
             elif day_after:
+                day = int(day_after.group(1))
                 rest = after[day_after.end() :]
                 y_after = re.match(r",?\s*(\d{4})" + _YEAR_END, rest)
                 if y_after:
-                    end = m.end() + day_after.end() + y_after.end()
-                    found.append(
-                        _Candidate(
-                            int(y_after.group(1)),
-                            int(day_after.group(1)),
-                            month,
-                            False,
-                            True,
-                            start,
-                            end,
-                            True,
-                        )
-                    )
+                    found.append(_named(int(y_after.group(1)), day, month, start,
+                                        m.end() + day_after.end() + y_after.end()))
                 elif year_before:
-                    end = m.end() + day_after.end()
-                    found.append(
-                        _Candidate(
-                            int(year_before.group(1)),
-                            int(day_after.group(1)),
-                            month,
-                            False,
-                            True,
-                            start - len(year_before.group(0)),
-                            end,
-                            True,
-                        )
-                    )
+                    found.append(_named(int(year_before.group(1)), day, month,
+                                        start - len(year_before.group(0)), m.end() + day_after.end()))
         if any(c.named_month for c in found):
             break
     found.sort(key=lambda c: c.start)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -376,7 +377,8 @@ class Pipeline:
         if progress:
             progress("read", len(rows))
         signals = {s.id: s for s in self.extractor.extract(list(articles.values()))}
-        order = sorted(rows, key=lambda r: (r["published"] or "9999", rows.index(r)))
+        # publication order, ingest order among equal dates (rows come in ingest order; sorted is stable)
+        order = sorted(rows, key=lambda r: r["published"] or "9999")
         fresh = StoryClusterer(scorer=scorer_for(self.encoder))
         fresh.set_constraints(self.constraints())
         for r in order:
@@ -387,21 +389,24 @@ class Pipeline:
         new_of = fresh.assignments()
         old_of = {r["id"]: r["story_id"] for r in rows}
         # Keep an old id for each new story whose members mostly came from that old story.
-        groups: dict[str, list[str]] = {}
+        sizes = Counter(new_of.values())
+        from_old: dict[str, Counter[str]] = {}  # new story -> how many members each old story gave it
         for aid, sid in new_of.items():
-            groups.setdefault(sid, []).append(aid)
+            if old_of.get(aid):
+                from_old.setdefault(sid, Counter())[old_of[aid]] += 1
         rename: dict[str, str] = {}
         used: set[str] = set()
-        for sid, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-            counts: dict[str, int] = {}
-            for aid in members:
-                if old_of.get(aid):
-                    counts[old_of[aid]] = counts.get(old_of[aid], 0) + 1
+        for sid in sorted(sizes, key=lambda k: (-sizes[k], k)):
+            counts = from_old.get(sid, Counter())
             best = max(sorted(counts), key=lambda k: counts[k], default=None)
-            if best and best not in used and counts[best] * 2 > len(members):
+            if best and best not in used and counts[best] * 2 > sizes[sid]:
                 rename[sid] = best
                 used.add(best)
         final = {aid: rename.get(sid, sid) for aid, sid in new_of.items()}
+        to_new: dict[str, Counter[str]] = {}  # old story -> where its members went
+        for aid, old in old_of.items():
+            if old:
+                to_new.setdefault(old, Counter())[final[aid]] += 1
         fresh.relabel(final)
         moved = [aid for aid in final if final[aid] != old_of.get(aid)]
         with self.store.transaction():
@@ -411,13 +416,11 @@ class Pipeline:
                     self.store.upsert_story(final[aid], articles[aid].title)
                 self.store.assign(aid, final[aid], score=m["score"],
                                   evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
-            gone = set(old_of.values()) - set(final.values())
+            gone = {s for s in old_of.values() if s} - set(final.values())
             for sid in gone:
-                keep = max(set(final[a] for a, o in old_of.items() if o == sid), default=None,
-                           key=lambda k: sum(1 for a, o in old_of.items() if o == sid and final[a] == k))
-                if keep:
-                    self.store.add_redirect(sid, keep)
-            self._refresh_headlines(set(final.values()) | gone)
+                went = to_new[sid]
+                self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
+            self._refresh_headlines({final[a] for a in moved} | {old_of[a] for a in moved if old_of.get(a)} | gone)
             self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})

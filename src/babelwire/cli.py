@@ -90,28 +90,34 @@ def open_store(db: str) -> Store:
 # ingest / cluster
 
 
-def _run_ingest(db: str, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool):
+def _progress_bar(quiet: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=_err_console(), disable=quiet)
+
+
+def _one_bar(bar, description: str):
+    """Return a progress(event, n) callback for one bar: ``read`` sets its total, anything else advances it."""
+    task = bar.add_task(description, total=None)
+
+    def progress(event: str, n: int) -> None:
+        if event == "read":
+            bar.update(task, total=n)
+        else:
+            bar.advance(task, n)
+
+    return progress
+
+
+def _run_ingest(db: str, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool):
     from .pipeline import Pipeline
     from .signals import get_encoder
 
     store = open_store(db)
     pipeline = Pipeline(store, encoder=get_encoder(encoder, threads=threads))
-    console = _err_console()
-    with Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeRemainingColumn(), console=console, disable=quiet, transient=False,
-    ) as bar:
-        task = bar.add_task("reading", total=None)
-
-        def progress(event: str, n: int) -> None:
-            if event == "read":
-                bar.update(task, total=n, description="ingesting")
-            else:
-                bar.advance(task, n)
-
-        report = pipeline.ingest(list(paths), progress=progress)
+    with _progress_bar(quiet) as bar:
+        report = pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
     return store, report
 
 
@@ -278,13 +284,6 @@ def eval_group() -> None:
     """Measure babelwire against labelled data (rated pairs, gold stories)."""
 
 
-def _progress_bar(quiet: bool):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=_err_console(), disable=quiet)
-
-
 def _stage_progress(bar):
     """Return a progress(event, n) callback drawing one bar per stage."""
     tasks: dict[str, Any] = {}
@@ -443,15 +442,7 @@ def recluster(db, encoder, fmt, quiet):
     """Rebuild every story from stored embeddings (no re-embedding), keeping ids where membership holds."""
     pipe = _pipeline(db, encoder)
     with _progress_bar(quiet) as bar:
-        task = bar.add_task("reclustering", total=None)
-
-        def progress(event: str, n: int) -> None:
-            if event == "read":
-                bar.update(task, total=n)
-            else:
-                bar.advance(task, n)
-
-        result = pipe.recluster(progress=progress)
+        result = pipe.recluster(progress=_one_bar(bar, "reclustering"))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
     else:
@@ -477,15 +468,7 @@ def reembed(db, encoder, threads, fmt, quiet):
 
     pipe = Pipeline(open_store(db), encoder=get_encoder(encoder, threads=threads))
     with _progress_bar(quiet) as bar:
-        task = bar.add_task("embedding", total=None)
-
-        def progress(event: str, n: int) -> None:
-            if event == "read":
-                bar.update(task, total=n)
-            else:
-                bar.advance(task, n)
-
-        result = pipe.reembed(progress=progress)
+        result = pipe.reembed(progress=_one_bar(bar, "embedding"))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
     else:

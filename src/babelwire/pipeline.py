@@ -63,11 +63,6 @@ class IngestReport:
         }
 
 
-def _flat(texts: tuple[str, str, list[str]]) -> list[str]:
-    full, ld, ps = texts
-    return [full, ld, *ps]
-
-
 class StoreLineMemory:
     """The cleaner's per-source line memory, persisted in the store."""
 
@@ -352,7 +347,7 @@ class Pipeline:
         store, so switching back costs nothing.
         """
         articles = list(self.store.iter_articles())
-        texts = [t for a in articles for t in _flat(self.extractor.texts(a))]
+        texts = [t for a in articles for t in self.extractor.embedded_texts(a)]
         todo = self.cache.missing(texts)
         if progress:
             progress("read", todo)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..cluster.scoring import FEATURES, PairScorer, fit_logistic, pair_features
-from ..pipeline import Pipeline, _flat
+from ..pipeline import Pipeline
 from ..signals.profile import SignalExtractor, document_frequency, set_backgrounds
 from ..store import Store
 from .datasets import PairDataset, RatedPair, load_pairs
@@ -67,7 +67,7 @@ def build_pair_table(
     articles = list(pipeline.store.iter_articles(stored))
     extractor = SignalExtractor(pipeline.cache)
     if progress:
-        progress("embed", pipeline.cache.missing([t for a in articles for t in _flat(extractor.texts(a))]))
+        progress("embed", pipeline.cache.missing([t for a in articles for t in extractor.embedded_texts(a)]))
     signals = extractor.extract(articles, progress=(lambda n: progress("embedded", n)) if progress else None)
     set_backgrounds(signals)
     df = document_frequency(signals)

@@ -93,14 +93,17 @@ class SignalExtractor:
         ps = passages(article.text, max_chars=self.passage_chars) if len(article.text) > self.long_chars else []
         return full, ld, ps[: self.max_passages]
 
+    def embedded_texts(self, article: Article) -> list[str]:
+        """Return every text ``extract`` embeds for ``article``, in order: whole, title+lead, passages."""
+        full, ld, ps = self.texts(article)
+        return [full, ld, *ps]
+
     def extract(
         self, articles: Sequence[Article], *, progress: Callable[[int], None] | None = None
     ) -> list[ArticleSignals]:
         """Return the signals of each article, embedding whatever is not cached yet."""
         plan = [self.texts(a) for a in articles]
-        flat: list[str] = []
-        for full, ld, ps in plan:
-            flat += [full, ld, *ps]
+        flat = [t for full, ld, ps in plan for t in (full, ld, *ps)]
         vecs = self.cache.embed(flat, progress=progress)
         out: list[ArticleSignals] = []
         i = 0

@@ -183,19 +183,8 @@ def _candidates(line: str, tables: list[_Tables]) -> list[_Candidate]:
                 False,
             )
         )
-    for m in _CJK_DATE.finditer(line):
-        found.append(
-            _Candidate(
-                int(m.group(1)),
-                int(m.group(3)),
-                int(m.group(2)),
-                False,
-                True,
-                m.start(),
-                m.end(),
-                True,
-            )
-        )
+    for m in _CJK_DATE.finditer(line):  # 2022年2月1日: the month is marked, so the order is known
+        found.append(_named(int(m.group(1)), int(m.group(3)), int(m.group(2)), m.start(), m.end()))
     for m in _XYZ.finditer(line):
         if any(c.start <= m.start() < c.end for c in found):
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -140,9 +141,12 @@ class Store:
             raise NotFound(f"no article with id {article_id!r}")
         return self._article(row)
 
+    @functools.cached_property
+    def _article_columns(self) -> list[str]:
+        return [d[0] for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
+
     def _article(self, row: sqlite3.Row | tuple) -> Article:
-        cols = [d[0] for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
-        r = dict(zip(cols, row, strict=True))
+        r = dict(zip(self._article_columns, row, strict=True))
         return Article(
             id=r["id"],
             source=r["source"],

@@ -192,7 +192,8 @@ class StoryClusterer:
         self.stories_: dict[str, _Story] = {}
         self.df_ = DocumentFrequency()
         self.copy_detector_ = CopyDetector()
-        self.constraints_ = Constraints()
+        if not hasattr(self, "constraints_"):  # set_constraints may come before the first article
+            self.constraints_ = Constraints()
         self.copy_of_: dict[str, dict[str, Any]] = {}
         self.sum_full_ = np.zeros(dim, np.float64)
         self.sum_lead_ = np.zeros(dim, np.float64)
@@ -204,10 +205,7 @@ class StoryClusterer:
 
     def set_constraints(self, constraints: Constraints) -> StoryClusterer:
         """Use ``constraints`` (user corrections) for every later decision."""
-        if not hasattr(self, "index_"):
-            self._pending_constraints = constraints
-        else:
-            self.constraints_ = constraints
+        self.constraints_ = constraints
         return self
 
     # -- decisions ---------------------------------------------------------------------------
@@ -222,8 +220,6 @@ class StoryClusterer:
         """Return where ``x`` would go, without changing the clusterer."""
         s = as_signals(x)
         self._init(len(s.full))
-        if hasattr(self, "_pending_constraints"):
-            self.constraints_ = self.__dict__.pop("_pending_constraints")
         aid = s.id
         if aid in self.story_of_:
             return Assignment(aid, self.story_of_[aid], False, None, {"reason": "already assigned"})

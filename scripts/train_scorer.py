@@ -29,7 +29,9 @@ def main() -> None:
     ap.add_argument("directory", help="dataset folder with articles.jsonl and pairs.jsonl")
     ap.add_argument("--db", default="train-scorer.db", help="store caching the embeddings")
     ap.add_argument("--encoder", default=None, help="encoder (default: the fastest installed)")
-    ap.add_argument("--l2", type=float, default=3.0, help="L2 regularisation strength")
+    ap.add_argument("--l2", type=float, default=10.0, help="L2 regularisation strength")
+    ap.add_argument("--clear-weight", type=float, default=1.0,
+                    help="weight of clearly same / clearly different pairs against ambiguous ones")
     ap.add_argument("--out", default=str(OUT), help="parameter file to write")
     ap.add_argument("--grace-days", type=float, default=TIME_PRIOR["grace_days"],
                     help="time prior: days apart that cost nothing")
@@ -40,12 +42,13 @@ def main() -> None:
     args = ap.parse_args()
     encoder = get_encoder(args.encoder)
     table = build_pair_table(load_pairs(args.directory), Pipeline(Store(args.db), encoder=encoder))
-    params = train_params(table, l2=args.l2)
+    params = train_params(table, l2=args.l2, clear_weight=args.clear_weight)
     # The rated pairs carry no publication dates, so the time gap cannot be learned from them:
     # a declared prior says that reports more than a few days apart are rarely one story.
     params["time_prior"] = {"grace_days": args.grace_days, "per_day": args.per_day, "max": args.max_penalty}
     params["trained_on"] = {"dataset": Path(args.directory).name, "pairs": len(table.pairs),
-                            "encoder": encoder.fingerprint, "l2": args.l2}
+                            "encoder": encoder.fingerprint, "l2": args.l2,
+                            "clear_weight": args.clear_weight}
     Path(args.out).write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
     weights = dict(zip(params["features"], params["weights"], strict=True))
     print(f"wrote {args.out}: {len(table.pairs)} pairs, threshold {params['threshold']:.2f}")

@@ -12,6 +12,7 @@ _SIGNAL_NAMES = {
     "passage_max": "best matching passages",
     "passage_mean": "passage alignment",
     "cos_vs_background": "similarity above the usual for these articles",
+    "cos_centred": "similarity, language offsets taken out",
     "lead_vs_background": "title+lead similarity above the usual",
     "cross_script": "different writing systems",
     "cross_script_vs_background": "similarity above the usual, across scripts",
@@ -22,8 +23,6 @@ _SIGNAL_NAMES = {
     "has_entities": "both name people/places",
     "numbers": "shared numbers",
     "has_numbers": "both give numbers",
-    "log_days_apart": "days apart (log)",
-    "has_dates": "both dated",
     "same_source": "same outlet",
 }
 

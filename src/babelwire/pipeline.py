@@ -183,8 +183,7 @@ class Pipeline:
             if progress:
                 progress("done", len(docs[i : i + self.batch_size]))
         if report.touched_stories and hasattr(self.clusterer, "labels_"):
-            changes = self.merger.merge(self.clusterer, report.touched_stories)
-            changes += self.merger.split(self.clusterer, report.touched_stories)
+            changes = self.merger.run(self.clusterer, report.touched_stories)
             self._apply(changes)
             for ch in changes:
                 if ch.action == "merge":  # the merged-away story is gone
@@ -192,6 +191,10 @@ class Pipeline:
                     report.new_stories.discard(ch.other_id)
                 else:
                     report.touched_stories.add(ch.other_id)
+            live = set(self.clusterer.stories_)
+            for sid in report.touched_stories - live:  # emptied by moves
+                report.touched_stories.discard(sid)
+                report.new_stories.discard(sid)
         return report
 
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
@@ -250,7 +253,7 @@ class Pipeline:
             self.store.upsert_story(sid, originals[0]["title"])
 
     def _apply(self, changes: Sequence[StoryChange], *, by: str = "merge pass") -> None:
-        """Write merges and splits made in the clusterer to the store, with redirects and audit entries."""
+        """Write merges, splits and moves made in the clusterer to the store, with redirects and audit entries."""
         if not changes:
             return
         with self.store.transaction():
@@ -268,6 +271,8 @@ class Pipeline:
                 touched |= {ch.story_id, ch.other_id}
                 if ch.action == "merge":
                     self.store.add_redirect(ch.other_id, ch.story_id)
+                elif ch.action == "move" and not self.store.story_members(ch.story_id):
+                    self.store.add_redirect(ch.story_id, ch.other_id)  # its only article joined another story
                 self.store.audit(ch.action, ch.story_id, {**ch.as_dict(), "by": by})
             self._refresh_headlines(touched)
 
@@ -380,7 +385,7 @@ class Pipeline:
             fresh.learn_one({"id": r["id"], "signals": signals[r["id"]]})
             if progress:
                 progress("done", 1)
-        changes = self.merger.merge(fresh) + self.merger.split(fresh)
+        changes = self.merger.run(fresh)
         new_of = fresh.assignments()
         old_of = {r["id"]: r["story_id"] for r in rows}
         # Keep an old id for each new story whose members mostly came from that old story.

@@ -15,7 +15,7 @@ from babelwire.cluster.scoring import PairScorer
 # A scorer on whole-text cosine alone, calibrated for the synthetic vectors below.
 _COS_ONLY = PairScorer(params={
     "features": list(__import__("babelwire.cluster.scoring", fromlist=["FEATURES"]).FEATURES),
-    "mean": [0.8] + [0.0] * 16, "scale": [0.05] + [1.0] * 16, "weights": [3.0] + [0.0] * 16,
+    "mean": [0.8] + [0.0] * 15, "scale": [0.05] + [1.0] * 15, "weights": [3.0] + [0.0] * 15,
     "bias": 0.0, "threshold": 0.5, "default_background": 0.5,
 })
 

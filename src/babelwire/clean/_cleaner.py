@@ -26,6 +26,7 @@ from ._lines import (
 from ._memory import LineMemory, line_key
 from ._title import fallback_title, pick_title, same_text
 from ._tooltip import cut_tooltips
+from ._walls import cut_walls
 
 __all__ = ["Cleaner"]
 
@@ -116,6 +117,12 @@ class Cleaner:
             body_texts.extend([text] if text else [])
             removed.extend((line.index, Removed(cut, "glossary tooltip")) for cut in cuts)
         text = "\n".join(body_texts)
+        text, walls, wall = cut_walls(text)
+        for sentence, kind in walls:
+            index = next((ln.index for ln in body if sentence in ln.text), body[-1].index if body else 0)
+            removed.append((index, Removed(sentence, f"{kind} notice")))
+        if wall is not None:
+            raise RejectedInput(f"blocked page ({wall}), not an article")
         if len(_LETTER.findall(text[:500])) < _MIN_BODY_LETTERS:
             raise RejectedInput("no body text")
         if not title:

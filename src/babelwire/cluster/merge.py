@@ -18,9 +18,9 @@ __all__ = ["MergeSplit", "StoryChange"]
 class StoryChange:
     """One merge or split, for the audit log."""
 
-    action: str  # "merge" or "split"
-    story_id: str  # the story kept (merge) or split (split)
-    other_id: str  # the story merged away (merge) or opened (split)
+    action: str  # "merge", "split" or "move"
+    story_id: str  # the story kept (merge), split (split), or left (move)
+    other_id: str  # the story merged away (merge), opened (split), or joined (move)
     articles: list[str] = field(default_factory=list)
     score: float | None = None
 
@@ -30,18 +30,24 @@ class StoryChange:
 
 
 class MergeSplit:
-    """Merges story pairs whose members match as sets, and splits stories whose members form two groups.
+    """Merges story pairs whose members match as sets, and splits stories whose members form groups.
 
     Set similarity is the mean pair-scorer probability over up to
     ``sample`` × ``sample`` member pairs nearest each other's centroid (the best
     ``top_share`` of them, so one off-topic member does not veto). A merge
-    keeps the older story's id. A split needs every group to have at least two
-    members and the groups' mean cross probability below ``split_below``.
+    keeps the older story's id. A story of at least ``min_split_size`` members
+    is split into the groups an average-linkage agglomeration of its members'
+    pair probabilities ends with at the scorer's threshold — which undoes
+    chains, where each article matched one member but the story is two events —
+    when the groups' mean cross probability is below ``split_below`` (the
+    scorer's threshold by default), each group has at least ``min_group``
+    members, and no user link joins members of different groups.
     """
 
-    def __init__(self, *, merge_at: float | None = 0.6, split_below: float = 0.2, neighbours: int = 8,
+    def __init__(self, *, merge_at: float | None = 0.6, split_below: float | None = None, neighbours: int = 8,
                  sample: int = 3, min_centroid_cosine: float = 0.0, max_split_size: int = 40,
-                 top_share: float = 1.0) -> None:
+                 top_share: float = 1.0, min_group: int = 1, min_split_size: int = 3,
+                 reassign_members: int = 3, reassign_neighbours: int = 10, reassign_rounds: int = 3) -> None:
         self.merge_at = merge_at
         self.split_below = split_below
         self.neighbours = neighbours
@@ -49,10 +55,15 @@ class MergeSplit:
         self.min_centroid_cosine = min_centroid_cosine
         self.max_split_size = max_split_size
         self.top_share = top_share
+        self.min_group = min_group
+        self.min_split_size = min_split_size
+        self.reassign_members = reassign_members
+        self.reassign_neighbours = reassign_neighbours
+        self.reassign_rounds = reassign_rounds
 
     def _set_score(self, c: StoryClusterer, a: list[str], b: list[str], ca: np.ndarray, cb: np.ndarray) -> float:
         def nearest(members: list[str], centre: np.ndarray) -> list[str]:
-            sims = [(float(c.signals_[m].full @ centre), i, m) for i, m in enumerate(members)]
+            sims = [(float(c.vector(m) @ centre), i, m) for i, m in enumerate(members)]
             return [m for _, _, m in sorted(sims, key=lambda t: (-t[0], t[1]))[: self.sample]]
 
         pa, pb = nearest(a, cb), nearest(b, ca)
@@ -68,7 +79,7 @@ class MergeSplit:
         st = c.stories_[sid]
         centre = st.centroid()
         found: dict[str, float] = {}
-        probes = [centre] + [c.signals_[m].full for m in st.members[:3]]
+        probes = [centre] + [c.vector(m) for m in st.members[:3]]
         for probe in probes:
             labels, _ = c.index_.query(probe, 5 * self.neighbours)
             for label in labels:
@@ -77,6 +88,14 @@ class MergeSplit:
                     found[other] = float(c.stories_[other].centroid() @ centre)
         # the nearest by centroid first, ties by id, so the result is the same in any run
         return sorted(found, key=lambda o: (-found[o], o))[: self.neighbours]
+
+    @staticmethod
+    def _linked_across(c: StoryClusterer, members: list[str], groups: list[list[int]]) -> bool:
+        """Return True when a user link joins members that the groups would separate."""
+        if not c.constraints_:
+            return False
+        group_of = {members[i]: k for k, g in enumerate(groups) for i in g}
+        return any(group_of.get(b, k) != k for m, k in group_of.items() for b in c.constraints_.must_link(m))
 
     def merge(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
         """Merge stories (those in ``story_ids`` against their neighbours, or all) and return the merges made.
@@ -120,6 +139,83 @@ class MergeSplit:
             focus = sorted({s for s in (*focus, *merged) if s in c.stories_}, key=first)
         return changes
 
+    def run(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
+        """Merge, split, then reassign (the stories in ``story_ids`` and what became of them, or all)."""
+        changes = self.merge(c, story_ids)
+        ids = None
+        if story_ids is not None:
+            ids = {sid for sid in story_ids if sid in c.stories_} | {ch.story_id for ch in changes}
+        changes += self.split(c, ids)
+        if ids is not None:
+            ids |= {ch.other_id for ch in changes if ch.action == "split"}
+        return changes + self.reassign(c, ids)
+
+    def reassign(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
+        """Move each member of the stories in ``story_ids`` (or all) where it fits best; return the moves.
+
+        An article's fit to a story is its mean pair probability with up to
+        ``reassign_members`` of the story's other members closest to it. It moves
+        to the best-fitting story among its nearest articles' (within the time
+        window, constraints allowing) when that fit reaches the threshold and
+        beats its own story's; it leaves for a story of its own when no story,
+        its own included, reaches the threshold. Articles a user linked stay.
+        Rounds repeat until nothing moves (at most ``reassign_rounds``): the
+        stories stop depending on the order the articles came in.
+        """
+        if not getattr(c, "stories_", None):
+            return []
+        threshold = c.threshold_
+        centre = c.centre()
+        if story_ids is None:
+            focus = sorted(c.labels_)
+        else:
+            focus = sorted({m for sid in story_ids if sid in c.stories_ for m in c.stories_[sid].members})
+
+        def fit(aid: str, sid: str) -> float | None:
+            s = c.signals_[aid]
+            others = [m for m in c.stories_[sid].members if m != aid]
+            if not others:
+                return None
+            if len(others) > self.reassign_members:
+                others = sorted(others, key=lambda m: (-float(c.vector(m) @ c.vector(aid)), m))
+                others = others[: self.reassign_members]
+            return float(np.mean([c.scorer_.score(s, c.signals_[m], df=c.df_, centre=centre).probability
+                                  for m in others]))
+
+        changes: list[StoryChange] = []
+        for _ in range(self.reassign_rounds):
+            moved = 0
+            for aid in focus:
+                if c.constraints_ and c.constraints_.must_link(aid):
+                    continue
+                s, own = c.signals_[aid], c.story_of_[aid]
+                labels, _ = c.index_.query(c.vector(aid), self.reassign_neighbours)
+                day = s.day if s.dated else None
+                candidates = sorted({c.story_of_[c.labels_[int(label)]] for label in labels} - {own})
+                best, best_sid = -1.0, None
+                for sid in candidates:
+                    if not c.stories_[sid].in_window(day, c.window_days) or not c._allowed(aid, sid):
+                        continue
+                    f = fit(aid, sid)
+                    if f is not None and f > best:
+                        best, best_sid = f, sid
+                own_fit = fit(aid, own)
+                target = None
+                if best_sid is not None and best >= threshold and (own_fit is None or best > own_fit):
+                    target = best_sid
+                elif own_fit is not None and own_fit < threshold and best < threshold:
+                    target = story_id_for(aid)
+                    if target in c.stories_:  # it founded this story: the others leave instead
+                        continue
+                if target is None:
+                    continue
+                c.move(aid, target)
+                changes.append(StoryChange("move", own, target, [aid], best if target == best_sid else own_fit))
+                moved += 1
+            if not moved:
+                break
+        return changes
+
     def split(
         self, c: StoryClusterer, story_ids: Iterable[str] | None = None, *, force: bool = False
     ) -> list[StoryChange]:
@@ -127,11 +223,12 @@ class MergeSplit:
         if not getattr(c, "stories_", None):
             return []
         threshold = c.threshold_
+        split_below = self.split_below if self.split_below is not None else threshold
         ids = list(c.stories_) if story_ids is None else [s for s in story_ids if s in c.stories_]
         changes: list[StoryChange] = []
         for sid in ids:
             members = list(c.stories_[sid].members)
-            if len(members) < (2 if force else 4) or len(members) > self.max_split_size:
+            if len(members) < (2 if force else self.min_split_size) or len(members) > self.max_split_size:
                 continue
             n = len(members)
             centre = c.centre()
@@ -140,14 +237,14 @@ class MergeSplit:
                 for j in range(i + 1, n):
                     P[i, j] = P[j, i] = c.scorer_.score(c.signals_[members[i]], c.signals_[members[j]],
                                                         df=c.df_, centre=centre).probability
-            groups = _components(P >= threshold) if not force else _two_groups(P)
-            big = [g for g in groups if len(g) >= (1 if force else 2)]
+            groups = _average_linkage(P, threshold) if not force else _two_groups(P)
+            big = [g for g in groups if len(g) >= (1 if force else self.min_group)]
             if len(big) < 2:
                 continue
             big.sort(key=lambda g: min(g))  # the group holding the founding article keeps the id
             rest = [i for g in big[1:] for i in g]
             cross = float(np.mean([P[i, j] for i in big[0] for j in rest]))
-            if not force and cross >= self.split_below:
+            if not force and (cross >= split_below or self._linked_across(c, members, big)):
                 continue
             for g in big[1:]:
                 new_id = story_id_for(members[min(g)])
@@ -158,37 +255,25 @@ class MergeSplit:
         return changes
 
 
-def _components(adj: np.ndarray) -> list[list[int]]:
-    n = len(adj)
-    seen: set[int] = set()
-    out = []
-    for i in range(n):
-        if i in seen:
-            continue
-        comp, todo = [], [i]
-        seen.add(i)
-        while todo:
-            k = todo.pop()
-            comp.append(k)
-            for j in np.nonzero(adj[k])[0]:
-                if int(j) not in seen:
-                    seen.add(int(j))
-                    todo.append(int(j))
-        out.append(sorted(comp))
-    return out
-
-
 def _two_groups(P: np.ndarray) -> list[list[int]]:
     """Return the two groups an average-linkage agglomeration ends with."""
+    return _average_linkage(P, None, stop_at=2)
+
+
+def _average_linkage(P: np.ndarray, threshold: float | None, *, stop_at: int = 1) -> list[list[int]]:
+    """Return the groups of an average-linkage agglomeration on similarities ``P`` that stops when
+    no two groups are at least ``threshold`` similar on average (or at ``stop_at`` groups)."""
     groups = [[i] for i in range(len(P))]
-    while len(groups) > 2:
+    while len(groups) > stop_at:
         best, pair = -1.0, (0, 1)
         for a in range(len(groups)):
             for b in range(a + 1, len(groups)):
                 s = float(P[np.ix_(groups[a], groups[b])].mean())
                 if s > best:
                     best, pair = s, (a, b)
+        if threshold is not None and best < threshold:
+            break
         a, b = pair
         groups[a] = sorted(groups[a] + groups[b])
         del groups[b]
-    return groups
+    return sorted(groups, key=min)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from ..signals.centring import LanguageMeans
 from ..signals.entities import DocumentFrequency
 from ..signals.profile import ArticleSignals
 from ._base import Assignment, story_id_for, to_day
@@ -167,7 +168,7 @@ class StoryClusterer:
         threshold: float | None = None,
         copies: bool = True,
         linkage: str = "top2",
-        cosine_margin: float = 0.12,
+        cosine_margin: float = 0.3,
     ) -> None:
         self.scorer = scorer
         self.window_days = window_days
@@ -195,6 +196,7 @@ class StoryClusterer:
         if not hasattr(self, "constraints_"):  # set_constraints may come before the first article
             self.constraints_ = Constraints()
         self.copy_of_: dict[str, dict[str, Any]] = {}
+        self.means_ = LanguageMeans(dim, prior=self.scorer_.mean_vector(dim))
         self.sum_full_ = np.zeros(dim, np.float64)
         self.sum_lead_ = np.zeros(dim, np.float64)
 
@@ -216,10 +218,23 @@ class StoryClusterer:
             return None
         return self.sum_full_ / n, self.sum_lead_ / n
 
-    def predict_one(self, x: dict[str, Any]) -> Assignment:
-        """Return where ``x`` would go, without changing the clusterer."""
+    def vector(self, article_id: str) -> np.ndarray:
+        """Return a learned article's language-centred vector: what the index and stories hold."""
+        v = self.signals_[article_id].centred
+        assert v is not None  # set by _prepared before an article is learned
+        return v
+
+    def _prepared(self, x: dict[str, Any]) -> ArticleSignals:
+        """Return the signals of ``x`` with the language-centred vector from the current means."""
         s = as_signals(x)
         self._init(len(s.full))
+        return replace(s, centred=self.means_.centred(s.full, s.lang))
+
+    def predict_one(self, x: dict[str, Any]) -> Assignment:
+        """Return where ``x`` would go, without changing the clusterer."""
+        return self._predict(self._prepared(x))
+
+    def _predict(self, s: ArticleSignals) -> Assignment:
         aid = s.id
         if aid in self.story_of_:
             return Assignment(aid, self.story_of_[aid], False, None, {"reason": "already assigned"})
@@ -230,7 +245,8 @@ class StoryClusterer:
             if partner in self.story_of_:
                 evidence.update(reason="linked by a user", linked_to=partner)
                 return Assignment(aid, self.story_of_[partner], False, 1.0, evidence)
-        labels, sims = self.index_.query(s.full, self.neighbours)
+        assert s.centred is not None
+        labels, sims = self.index_.query(s.centred, self.neighbours)
         centre = self.centre()
         # 2. copies join their original's story
         if self.copies:
@@ -262,7 +278,8 @@ class StoryClusterer:
                 key=lambda t: -t[0].probability,
             )
             probs = [p.probability for p, _ in scored]
-            story_score = probs[0] if self.linkage == "max" else float(np.mean(probs[:2]))
+            story_score = (probs[0] if self.linkage == "max" else
+                           float(np.mean(probs[:2])) if self.linkage == "top2" else float(np.mean(probs)))
             if story_score > best_score:
                 best_sid, best_score, best_detail = sid, story_score, scored
         if best_detail is not None:
@@ -295,35 +312,38 @@ class StoryClusterer:
 
     def learn_one(self, x: dict[str, Any]) -> Assignment:
         """Assign ``x`` (joining or opening a story), update the state, and return the assignment."""
-        a = self.predict_one(x)
+        s = self._prepared(x)
+        a = self._predict(s)
         if a.evidence.get("reason") == "already assigned":
             return a
-        s = as_signals(x)
         self._add(a.story_id, s)
         if "copy_of" in a.evidence:
             self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
         return a
 
     def _add(self, story_id: str, s: ArticleSignals) -> None:
-        self._init(len(s.full))
-        label = self.index_.add(s.full)
+        """Learn ``s`` (prepared: its centred vector from the means before it) as a member of ``story_id``."""
+        v = s.centred
+        assert v is not None
+        label = self.index_.add(v)
         assert label == len(self.labels_)
         self.labels_.append(s.id)
         self.signals_[s.id] = s
         self.sum_full_ += s.full
         self.sum_lead_ += s.lead
+        self.means_.add(s.lang, s.full)
         self.df_.add(s.entities)
         self.copy_detector_.add(s)
         st = self.stories_.get(story_id)
         if st is None:
-            st = self.stories_[story_id] = _Story(story_id, np.zeros_like(s.full), 0, None, None)
-        st.add(s.id, s.full, _window_day(s))
+            st = self.stories_[story_id] = _Story(story_id, np.zeros_like(v), 0, None, None)
+        st.add(s.id, v, _window_day(s))
         self.story_of_[s.id] = story_id
 
     def restore(self, members: Iterable[dict[str, Any]]) -> StoryClusterer:
         """Rebuild the state from stored memberships: mappings with ``story_id`` and ``signals`` (or ``vector``)."""
         for m in members:
-            self._add(str(m["story_id"]), as_signals(m))
+            self._add(str(m["story_id"]), self._prepared(m))
         return self
 
     # -- whole-state views used by the merge pass --------------------------------------------
@@ -339,13 +359,14 @@ class StoryClusterer:
         s = self.signals_[article_id]
         st = self.stories_[old]
         rest = [m for m in st.members if m != article_id]
-        st.remove(article_id, s.full, [_window_day(self.signals_[m]) for m in rest])
+        v = self.vector(article_id)
+        st.remove(article_id, v, [_window_day(self.signals_[m]) for m in rest])
         if not st.members:
             del self.stories_[old]
         new = self.stories_.get(story_id)
         if new is None:
-            new = self.stories_[story_id] = _Story(story_id, np.zeros_like(s.full), 0, None, None)
-        new.add(article_id, s.full, _window_day(s))
+            new = self.stories_[story_id] = _Story(story_id, np.zeros_like(v), 0, None, None)
+        new.add(article_id, v, _window_day(s))
         self.story_of_[article_id] = story_id
 
     def relabel(self, story_of: dict[str, str]) -> None:
@@ -358,4 +379,4 @@ class StoryClusterer:
             st = self.stories_.get(sid)
             if st is None:
                 st = self.stories_[sid] = _Story(sid, np.zeros_like(s.full), 0, None, None)
-            st.add(aid, s.full, _window_day(s))
+            st.add(aid, self.vector(aid), _window_day(s))

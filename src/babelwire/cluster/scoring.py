@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..signals.centring import centred
 from ..signals.entities import DocumentFrequency, weighted_overlap
 from ..signals.profile import ArticleSignals
 
@@ -21,6 +22,7 @@ __all__ = ["FEATURES", "PairScorer", "pair_features", "ScoredPair", "scorer_for"
 # without dates or names is not punished for it.
 FEATURES: tuple[str, ...] = (
     "cos_full",
+    "cos_centred",
     "cos_lead",
     "passage_max",
     "passage_mean",
@@ -34,8 +36,6 @@ FEATURES: tuple[str, ...] = (
     "has_entities",
     "numbers",
     "has_numbers",
-    "log_days_apart",
-    "has_dates",
     "same_source",
 )
 
@@ -58,6 +58,12 @@ def _background(s: ArticleSignals, centre: tuple[np.ndarray, np.ndarray] | None,
     return default, default
 
 
+def _centred(s: ArticleSignals, mean_vector: np.ndarray | None) -> np.ndarray:
+    if s.centred is not None:
+        return s.centred
+    return s.full if mean_vector is None else centred(s.full, mean_vector)
+
+
 def pair_features(
     a: ArticleSignals,
     b: ArticleSignals,
@@ -65,14 +71,17 @@ def pair_features(
     df: DocumentFrequency | None = None,
     centre: tuple[np.ndarray, np.ndarray] | None = None,
     default_background: float = 0.82,
+    mean_vector: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Return the raw feature values of a pair (see FEATURES).
 
     An article's background (its mean cosine to the corpus) comes from its
     signals when set, else from ``centre`` — the corpus's mean whole-text and
-    lead vectors — else ``default_background``.
+    lead vectors — else ``default_background``. Its language-centred vector
+    likewise comes from its signals, else from taking out ``mean_vector``.
     """
     cos_full = float(a.full @ b.full)
+    cos_centred = float(_centred(a, mean_vector) @ _centred(b, mean_vector))
     pmax, pmean = _passage_scores(a.passages, b.passages)
     bg_a, lbg_a = _background(a, centre, default_background)
     bg_b, lbg_b = _background(b, centre, default_background)
@@ -84,11 +93,9 @@ def pair_features(
     num = None
     if a.numbers and b.numbers:
         num = len(a.numbers & b.numbers) / len(a.numbers | b.numbers)
-    days = None
-    if a.day is not None and b.day is not None:
-        days = math.log1p(abs(a.day - b.day))
     return {
         "cos_full": cos_full,
+        "cos_centred": cos_centred,
         "cos_lead": cos_lead,
         "passage_max": pmax,
         "passage_mean": pmean,
@@ -102,8 +109,6 @@ def pair_features(
         "has_entities": 0.0 if ent is None else 1.0,
         "numbers": num or 0.0,
         "has_numbers": 0.0 if num is None else 1.0,
-        "log_days_apart": days or 0.0,
-        "has_dates": 0.0 if days is None else 1.0,
         "same_source": 1.0 if a.source and a.source == b.source else 0.0,
     }
 
@@ -137,7 +142,8 @@ class PairScorer:
     """Logistic model over FEATURES; parameters from the packaged ``pair_scorer.json`` by default.
 
     ``params`` holds ``features``, ``mean``, ``scale``, ``weights``, ``bias``,
-    ``threshold`` and ``default_background`` (what the training script writes).
+    ``threshold``, ``default_background`` and ``mean_vector`` (the training
+    corpus's mean whole-text vector; what the training script writes).
     """
 
     def __init__(self, *, params: Mapping[str, Any] | None = None) -> None:
@@ -207,8 +213,18 @@ class PairScorer:
         """Return the scored pair for two articles' signals (see ``pair_features`` for ``df`` and ``centre``)."""
         bg = float(self._p().get("default_background", 0.82))
         days = abs(a.day - b.day) if a.dated and b.dated and a.day is not None and b.day is not None else None
-        return self.score_features(pair_features(a, b, df=df, centre=centre, default_background=bg),
-                                   days_apart=days)
+        feats = pair_features(a, b, df=df, centre=centre, default_background=bg,
+                              mean_vector=self.mean_vector(len(a.full)))
+        return self.score_features(feats, days_apart=days)
+
+    def mean_vector(self, dim: int) -> np.ndarray | None:
+        """Return the encoder's mean news vector the parameters were trained with, when it has ``dim``
+        dimensions (None otherwise: parameters trained for another encoder carry no usable prior)."""
+        if not hasattr(self, "mean_vector_"):
+            mv = self._p().get("mean_vector")
+            self.mean_vector_ = None if mv is None else np.asarray(mv, np.float64)
+        mv = self.mean_vector_
+        return mv if mv is not None and mv.shape == (dim,) else None
 
     def score_many(self, X: np.ndarray, days_apart: np.ndarray | None = None) -> np.ndarray:
         """Return probabilities for a matrix of raw features (rows in FEATURES order).

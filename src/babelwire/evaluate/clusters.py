@@ -57,13 +57,12 @@ def load_gold(directory: Path) -> tuple[list[Path], dict[str, str], list[tuple[s
 def cluster_signals(
     signals: Sequence[ArticleSignals], *, encoder: Any, order: Sequence[int] | np.ndarray | None = None
 ) -> dict[str, str]:
-    """Return article id -> story id after clustering ``signals`` from an empty state, then merge/split."""
+    """Return article id -> story id after clustering ``signals`` from an empty state, then the merge,
+    split and reassign pass."""
     c = StoryClusterer(scorer=scorer_for(encoder))
     for i in order if order is not None else range(len(signals)):
         c.learn_one({"id": signals[i].id, "signals": signals[i]})
-    ms = MergeSplit()
-    ms.merge(c)
-    ms.split(c)
+    MergeSplit().run(c)
     return c.assignments()
 
 

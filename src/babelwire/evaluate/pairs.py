@@ -36,6 +36,7 @@ class PairTable:
     combos: list[str]
     missing: int  # pairs left out because an article was rejected
     days: np.ndarray | None = None  # publication-date gap when both are publication-dated, else NaN
+    mean_vector: np.ndarray | None = None  # the corpus's mean whole-text vector
 
     @property
     def overall(self) -> np.ndarray:
@@ -91,7 +92,8 @@ def build_pair_table(
         else:
             days.append(np.nan)
     X = np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
-    return PairTable(kept, X, combos, missing, np.array(days))
+    mean_vector = np.mean([s.full for s in signals], axis=0) if signals else None
+    return PairTable(kept, X, combos, missing, np.array(days), mean_vector)
 
 
 def report(
@@ -162,6 +164,8 @@ def train_params(
     params["time_prior"] = dict(TIME_PRIOR)
     params["default_background"] = float(np.median(table.X[idx, FEATURES.index("cos_full")]
                                                    - table.X[idx, FEATURES.index("cos_vs_background")]))
+    if table.mean_vector is not None:  # the prior the clusterer centres its first articles with
+        params["mean_vector"] = [round(float(v), 6) for v in table.mean_vector]
     scorer = PairScorer(params={**params, "threshold": 0.5})
     params["threshold"] = _best_threshold(scorer.score_many(table.X[idx]), [table.labels[i] for i in idx])
     return params

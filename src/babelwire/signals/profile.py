@@ -10,6 +10,7 @@ import numpy as np
 
 from ..model import Article, day_number
 from .cache import EmbeddingCache
+from .centring import LanguageMeans
 from .entities import DocumentFrequency, entity_keys
 from .numbers import number_keys
 from .passages import lead, passages
@@ -39,6 +40,9 @@ class ArticleSignals:
     minhash: np.ndarray | None = None  # near-duplicate sketch of the body
     dated: bool = False  # the date is a publication date (metadata, a dateline, or checked by its weekday)
     script: str | None = None  # the writing system of most of the text
+    # The whole-text vector with its language's mean vector taken out (signals/centring.py): set by
+    # the clusterer from its running means, or by set_backgrounds for a whole corpus.
+    centred: np.ndarray | None = None
 
 
 def publication_dated(article: Article, *, dateline_chars: int = 120) -> bool:
@@ -131,10 +135,17 @@ class SignalExtractor:
 
 
 def set_backgrounds(signals: Sequence[ArticleSignals]) -> None:
-    """Set each article's backgrounds: its mean cosine (whole text, and lead) to every other article."""
+    """Set what each article is compared against, from the whole corpus ``signals``.
+
+    Its backgrounds (its mean cosine, whole text and lead, to every other article)
+    and its language-centred vector (the corpus's mean of its language taken out).
+    """
     n = len(signals)
     if n < 2:
         return
+    means = LanguageMeans.fit(((s.lang, s.full) for s in signals), len(signals[0].full))
+    for s in signals:
+        s.centred = means.centred(s.full, s.lang)
     full = np.stack([s.full for s in signals]).astype(np.float64)
     lead_ = np.stack([s.lead for s in signals]).astype(np.float64)
     for m, attr in ((full, "background"), (lead_, "lead_background")):

@@ -28,13 +28,14 @@ class FakeEncoder:
     # Its cosines are not on e5's scale, so it brings its own pair-scorer calibration: whole-text
     # cosine above about 0.15 means "probably the same story"; shared names and numbers help.
     scorer_params = {
-        "features": ["cos_full", "cos_lead", "passage_max", "passage_mean", "cos_vs_background",
+        "features": ["cos_full", "cos_centred", "cos_lead", "passage_max", "passage_mean", "cos_vs_background",
                      "lead_vs_background", "crosslingual_cos", "same_lang", "cross_script",
                      "cross_script_vs_background", "entities", "has_entities", "numbers",
-                     "has_numbers", "log_days_apart", "has_dates", "same_source"],
-        "mean": [0.15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.2, 0, 0.2, 0, 0, 0, 0],
-        "scale": [0.05, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.2, 1, 0.2, 1, 1, 1, 1],
-        "weights": [1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.7, 0, 0.3, 0, -1.5, 0, 0],
+                     "has_numbers", "same_source"],
+        "mean": [0.15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.2, 0, 0.2, 0, 0],
+        "scale": [0.05, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.2, 1, 0.2, 1, 1],
+        "weights": [1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.7, 0, 0.3, 0, 0],
+        "time_prior": {"grace_days": 3.0, "per_day": 0.4, "max": 6.0},
         "bias": 0.0,
         "threshold": 0.5,
         "default_background": 0.1,

@@ -1,0 +1,131 @@
+"""Interstitials scrapers capture instead of the article: bot checks, consent, ad-blocker and login walls.
+
+A sentence that asks the reader to prove they are human, accept cookies,
+switch off an ad blocker, enable JavaScript, log in or subscribe is page
+furniture, not reporting. Such sentences (and short wall-worded sentences
+next to them) are cut from the body; when too little is left to be an
+article, the page is a wall with at most a title in front of it, and the
+input is rejected with that reason instead of becoming an article that would
+cluster with every other copy of the same wall.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["cut_walls", "WALL_KINDS"]
+
+# kind -> phrases (regular expressions, case-insensitive) in the languages we see most. Each is
+# specific enough not to occur in reporting *about* robots, cookies or advertising.
+WALL_KINDS: dict[str, tuple[str, ...]] = {
+    "bot check": (
+        r"\bi(?:'| a)m not a robot\b", r"\bnot a robot\b", r"\bcaptcha\b", r"\bunusual traffic\b",
+        r"\bverify (?:that )?you are (?:a )?human\b", r"\bamount of connections from the ip address\b",
+        r"\bip address you are (?:connecting|using)\b", r"\baccess (?:to this page )?(?:has been )?denied\b",
+        r"\bnie jestem robotem\b", r"\b(?:ilość|ilosc|liczbę|liczbe) połączeń\b", r"\badres(?:u)? ip,? z którego\b",
+        r"\bich bin kein roboter\b", r"\bzugriff verweigert\b", r"\bno soy un robot\b", r"\bacceso denegado\b",
+        r"\bje ne suis pas un robot\b", r"\baccès refusé\b", r"\bnon sono un robot\b", r"\bя не робот\b",
+        r"\bben robot değilim\b", r"我不是机器人", r"人机验证",
+    ),
+    "ad-blocker wall": (
+        r"\bad ?-?blocker\b", r"\badblock", r"\bublock\b", r"\bwerbeblocker\b", r"\bbloqueador de anuncios\b",
+        r"\bbloqueur de publicités?\b", r"\bblocco (?:degli )?annunci\b", r"\bблокировщик рекламы\b",
+        r"\breklam engelleyici\b", r"广告拦截",
+    ),
+    "cookie consent": (
+        r"\b(?:this (?:site|website) )?uses? cookies\b", r"\benable cookies\b",
+        r"\bcookies (?:are )?(?:required|disabled)\b",
+        r"\bacceptez? (?:les )?cookies\b", r"\bsetzen auf unserer website cookies\b", r"\bverwendet cookies\b",
+        r"\bverwendung von cookies\b", r"\bcookies (?:zu )?akzeptieren\b", r"\butiliza(?:mos)? cookies\b",
+        r"\butilise (?:des )?cookies\b", r"\butilizza (?:i )?cookie\b", r"\bpliki(?:ów)? cookies?\b",
+        r"\bиспользует (?:файлы )?cookie", r"\bçerez(?:ler)?i? kullan", r"启用\s*cookie", r"使用\s*cookie",
+    ),
+    "JavaScript required": (
+        r"\benable javascript\b", r"\bjavascript (?:is )?(?:required|disabled)\b", r"\bhabilite javascript\b",
+        r"\babilita(?:re)? javascript\b", r"\bactivez javascript\b", r"\bjavascript aktivieren\b",
+        r"\bwłącz javascript\b", r"\bвключите javascript\b", r"\bjavascript'i etkinleştir",
+    ),
+    "login wall": (
+        r"\bare you sure you want to log out\b", r"\b(?:log|sign) in to (?:continue|read)\b",
+        r"\bzaloguj się,? aby\b", r"\bmelden sie sich an,? um\b", r"\binicia sesión para\b",
+        r"\bconnectez-vous pour\b",
+    ),
+    "paywall": (
+        r"\bsubscribe to (?:continue|keep) reading\b",
+        r"\b(?:article|content) is (?:only )?(?:available )?for subscribers\b",
+        r"\babonnenten vorbehalten\b", r"\bexclusivo para suscriptores\b", r"\bréservé aux abonnés\b",
+        r"\briservato agli abbonati\b", r"\bdostępn\w* (?:tylko )?dla prenumeratorów\b",
+    ),
+}
+
+# Words that belong to a wall when they stand next to one of its sentences (and only then).
+_NEAR_WALL = re.compile(
+    r"cookie|javascript|browser|adblock|ublock|robot|captcha|\bip\b|log ?in|sign ?(?:in|up)|password|username"
+    r"|regist|subscri|abonn|datenschutz|privacy|reklam|werbung|publicidad|pubblicit|publicit|zaloguj|hasło"
+    r"|çerez|浏览器|广告|登录",
+    re.IGNORECASE,
+)
+# A sentence ends at . ! ? before a space (not inside "example.com" or "10.5"), at CJK stops, or a line end.
+_SENTENCE = re.compile(r".*?(?:[.!?…]+(?=\s|$)|[。！？]+|\n|$)")
+_LETTER = re.compile(r"[^\W\d_]")
+_MAX_NEAR = 300  # a longer sentence next to a wall is text, whatever words it uses
+# A page whose text, walls cut, has fewer letters than this is a wall, not an article.
+MIN_ARTICLE_LETTERS = 200
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(kind, re.compile("|".join(f"(?:{p})" for p in phrases), re.IGNORECASE))
+            for kind, phrases in WALL_KINDS.items()]
+
+
+def _kind(sentence: str) -> str | None:
+    for kind, pattern in _patterns():
+        if pattern.search(sentence):
+            return kind
+    return None
+
+
+def cut_walls(text: str) -> tuple[str, list[tuple[str, str]], str | None]:
+    """Return ``text`` without wall sentences, the cut sentences with their kind, and the page's
+    wall kind when what is left is too little to be an article (else None).
+
+    A sentence is cut when it says a wall phrase (``WALL_KINDS``); or when it is short and
+    either uses a wall word (cookies, log in, ad blocker, ...) within two sentences of a cut
+    one, or stands between two cut ones.
+    """
+    if not any(p.search(text) for _, p in _patterns()):
+        return text, [], None
+    sentences = [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0)]
+    kinds: list[str | None] = [_kind(x) for x in sentences]
+    changed = True
+    while changed:  # spread to short wall-worded sentences near a wall, and to those between two walls
+        changed = False
+        for i, x in enumerate(sentences):
+            if kinds[i] is not None or len(x) > _MAX_NEAR:
+                continue
+            before = [kinds[j] for j in (i - 1, i - 2) if j >= 0 and kinds[j] is not None]
+            after = [kinds[j] for j in (i + 1, i + 2) if j < len(sentences) and kinds[j] is not None]
+            if (before or after) and _NEAR_WALL.search(x) or (
+                i > 0 and i + 1 < len(sentences) and kinds[i - 1] is not None and kinds[i + 1] is not None
+            ):
+                kinds[i] = (before or after)[0]
+                changed = True
+    kept: list[str] = []
+    cuts: list[tuple[str, str]] = []
+    letters: dict[str, int] = {}
+    for x, kind in zip(sentences, kinds, strict=True):
+        if kind is None:
+            kept.append(x)
+            continue
+        if x.strip():
+            cuts.append((x.strip(), kind))
+            letters[kind] = letters.get(kind, 0) + len(_LETTER.findall(x))
+        if x.endswith("\n"):
+            kept.append("\n")
+    rest = re.sub(r"[ \t]*\n[ \t\n]*", "\n", "".join(kept)).strip()
+    wall = None
+    if cuts and len(_LETTER.findall(rest)) < MIN_ARTICLE_LETTERS:
+        wall = max(letters, key=lambda k: letters[k])
+    return rest, cuts, wall

@@ -74,14 +74,13 @@ def main() -> None:
     touched = {c.learn_one({"id": s.id, "signals": s}).story_id for s in data[args.stored :]}
     dt = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ms = MergeSplit()
-    changes = ms.merge(c, touched) + ms.split(c, touched)
+    changes = MergeSplit().run(c, touched)
     dt_merge = time.perf_counter() - t0
     print(f"filled {args.stored} articles in {fill:.1f}s ({args.stored / fill:.0f} articles/s on the way)")
     print(f"clustering step at {args.stored} stored: {args.measure / dt:.0f} articles/s "
           f"({1000 * dt / args.measure:.2f} ms each), {c.n_stories} stories")
-    print(f"merge/split pass over the {len(touched)} stories those articles touched: {dt_merge:.1f}s "
-          f"({len(changes)} merges/splits)")
+    print(f"merge/split/reassign pass over the {len(touched)} stories those articles touched: {dt_merge:.1f}s "
+          f"({len(changes)} merges, splits and moves)")
     print(f"clusterer memory: {mem:.0f} MiB for {args.stored} articles "
           f"({mem / args.stored * 100_000:.0f} MiB per 100k; signals with 1 passage each)")
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..signals.profile import ArticleSignals
-from ..signals.sketch import NUM_PERM, jaccard_estimate
+from ..signals.sketch import jaccard_estimate
 
 __all__ = ["CopyDetector", "CopyMatch"]
 
@@ -46,8 +46,9 @@ class CopyDetector:
         return self.buckets_
 
     def _keys(self, sig: np.ndarray) -> list[tuple[int, bytes]]:
-        rows = NUM_PERM // self.bands
-        return [(b, sig[b * rows : (b + 1) * rows].tobytes()) for b in range(self.bands)]
+        data = sig.tobytes()  # the signature's bands, as byte slices
+        width = len(data) // self.bands
+        return [(b, data[b * width : (b + 1) * width]) for b in range(self.bands)]
 
     def near_verbatim(self, s: ArticleSignals) -> CopyMatch | None:
         """Return the stored article ``s`` nearly copies word for word, if any."""

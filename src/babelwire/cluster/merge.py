@@ -68,9 +68,9 @@ class MergeSplit:
 
         pa, pb = nearest(a, cb), nearest(b, ca)
         centre = c.centre()
-        probs = [c.scorer_.score(c.signals_[x], c.signals_[y], df=c.df_, centre=centre).probability
-                 for x in pa for y in pb]
-        probs.sort(reverse=True)
+        others = [c.signals_[y] for y in pb]
+        probs = sorted((float(p) for x in pa for p in c.scorer_.probabilities(c.signals_[x], others, df=c.df_,
+                                                                              centre=centre)), reverse=True)
         return float(np.mean(probs[: max(1, round(len(probs) * self.top_share))]))
 
     def _neighbour_stories(self, c: StoryClusterer, sid: str) -> list[str]:
@@ -179,8 +179,8 @@ class MergeSplit:
             if len(others) > self.reassign_members:
                 others = sorted(others, key=lambda m: (-float(c.vector(m) @ c.vector(aid)), m))
                 others = others[: self.reassign_members]
-            return float(np.mean([c.scorer_.score(s, c.signals_[m], df=c.df_, centre=centre).probability
-                                  for m in others]))
+            return float(np.mean(c.scorer_.probabilities(s, [c.signals_[m] for m in others], df=c.df_,
+                                                         centre=centre)))
 
         changes: list[StoryChange] = []
         for _ in range(self.reassign_rounds):
@@ -233,10 +233,11 @@ class MergeSplit:
             n = len(members)
             centre = c.centre()
             P = np.eye(n)
-            for i in range(n):
-                for j in range(i + 1, n):
-                    P[i, j] = P[j, i] = c.scorer_.score(c.signals_[members[i]], c.signals_[members[j]],
-                                                        df=c.df_, centre=centre).probability
+            for i in range(n - 1):
+                P[i, i + 1 :] = c.scorer_.probabilities(c.signals_[members[i]],
+                                                        [c.signals_[m] for m in members[i + 1 :]],
+                                                        df=c.df_, centre=centre)
+                P[i + 1 :, i] = P[i, i + 1 :]
             groups = _average_linkage(P, threshold) if not force else _two_groups(P)
             big = [g for g in groups if len(g) >= (1 if force else self.min_group)]
             if len(big) < 2:

@@ -269,25 +269,27 @@ class StoryClusterer:
             ms = by_story.setdefault(sid, [])
             if len(ms) < self.members_per_story:
                 ms.append(other)
+        allowed = [(sid, members) for sid, members in by_story.items() if self._allowed(aid, sid)]
+        flat = [m for _, members in allowed for m in members]
+        probs, X, days = self.scorer_.score_all(s, [self.signals_[m] for m in flat], df=self.df_, centre=centre)
+        row_of = {m: i for i, m in enumerate(flat)}
         best_sid, best_score, best_detail = None, -1.0, None
-        for sid, members in by_story.items():
-            if not self._allowed(aid, sid):
-                continue
-            scored = sorted(
-                ((self.scorer_.score(s, self.signals_[m], df=self.df_, centre=centre), m) for m in members),
-                key=lambda t: -t[0].probability,
-            )
-            probs = [p.probability for p, _ in scored]
-            story_score = (probs[0] if self.linkage == "max" else
-                           float(np.mean(probs[:2])) if self.linkage == "top2" else float(np.mean(probs)))
+        i = 0
+        for sid, members in allowed:
+            scored = sorted(zip(probs[i : i + len(members)].tolist(), members, strict=True), key=lambda t: -t[0])
+            i += len(members)
+            ps = [p for p, _ in scored]
+            story_score = (ps[0] if self.linkage == "max" else
+                           float(np.mean(ps[:2])) if self.linkage == "top2" else float(np.mean(ps)))
             if story_score > best_score:
                 best_sid, best_score, best_detail = sid, story_score, scored
         if best_detail is not None:
-            top, top_member = best_detail[0]
+            top_member = best_detail[0][1]
+            top = self.scorer_.scored(X[row_of[top_member]], days[row_of[top_member]])
             evidence.update(
                 story_score=round(best_score, 4),
                 best_match=top_member,
-                matches=[{"article": m, "probability": round(p.probability, 4)} for p, m in best_detail],
+                matches=[{"article": m, "probability": round(p, 4)} for p, m in best_detail],
                 **{k: v for k, v in top.evidence().items() if k in ("signals", "contributions")},
             )
             evidence["candidate_story"] = best_sid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -15,7 +15,8 @@ from ..signals.centring import centred
 from ..signals.entities import DocumentFrequency, weighted_overlap
 from ..signals.profile import ArticleSignals
 
-__all__ = ["FEATURES", "PairScorer", "pair_features", "ScoredPair", "scorer_for", "load_params", "fit_logistic"]
+__all__ = ["FEATURES", "PairScorer", "pair_features", "feature_matrix", "ScoredPair", "scorer_for", "load_params",
+           "fit_logistic"]
 
 # The features, in the order the model's weights use. Each "has_*" feature is an
 # indicator that lets the model learn what a missing signal means, so a pair
@@ -40,11 +41,14 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+_COLUMN = {f: i for i, f in enumerate(FEATURES)}
+
+
 def _passage_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    sims = a @ b.T
-    if sims.size == 1:
-        v = float(sims[0, 0])
+    if len(a) == 1 and len(b) == 1:
+        v = float(a[0] @ b[0])
         return v, v
+    sims = a @ b.T
     best_a = sims.max(axis=1).sum() / sims.shape[0]
     best_b = sims.max(axis=0).sum() / sims.shape[1]
     return float(sims.max()), float((best_a + best_b) / 2)
@@ -73,44 +77,60 @@ def pair_features(
     default_background: float = 0.82,
     mean_vector: np.ndarray | None = None,
 ) -> dict[str, float]:
-    """Return the raw feature values of a pair (see FEATURES).
+    """Return the raw feature values of a pair (see FEATURES and ``feature_matrix``)."""
+    row = feature_matrix(a, [b], df=df, centre=centre, default_background=default_background,
+                         mean_vector=mean_vector)[0]
+    return dict(zip(FEATURES, row.tolist(), strict=True))
+
+
+def feature_matrix(
+    a: ArticleSignals,
+    others: Sequence[ArticleSignals],
+    *,
+    df: DocumentFrequency | None = None,
+    centre: tuple[np.ndarray, np.ndarray] | None = None,
+    default_background: float = 0.82,
+    mean_vector: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return the raw features of ``a`` paired with each of ``others``: one row each, FEATURES order.
 
     An article's background (its mean cosine to the corpus) comes from its
     signals when set, else from ``centre`` — the corpus's mean whole-text and
     lead vectors — else ``default_background``. Its language-centred vector
     likewise comes from its signals, else from taking out ``mean_vector``.
     """
-    cos_full = float(a.full @ b.full)
-    cos_centred = float(_centred(a, mean_vector) @ _centred(b, mean_vector))
-    pmax, pmean = _passage_scores(a.passages, b.passages)
+    n = len(others)
+    X = np.empty((n, len(FEATURES)))
+    col = _COLUMN
     bg_a, lbg_a = _background(a, centre, default_background)
-    bg_b, lbg_b = _background(b, centre, default_background)
-    cos_lead = float(a.lead @ b.lead)
-    same_lang = 1.0 if a.lang and a.lang == b.lang else 0.0
-    # Texts in different writing systems share no subword tokens, so their cosines run lower.
-    cross_script = 1.0 if a.script and b.script and a.script != b.script else 0.0
-    ent = weighted_overlap(a.entities, b.entities, df)
-    num = None
-    if a.numbers and b.numbers:
-        num = len(a.numbers & b.numbers) / len(a.numbers | b.numbers)
-    return {
-        "cos_full": cos_full,
-        "cos_centred": cos_centred,
-        "cos_lead": cos_lead,
-        "passage_max": pmax,
-        "passage_mean": pmean,
-        "cos_vs_background": cos_full - (bg_a + bg_b) / 2,
-        "lead_vs_background": cos_lead - (lbg_a + lbg_b) / 2,
-        "crosslingual_cos": cos_full * (1.0 - same_lang),
-        "same_lang": same_lang,
-        "cross_script": cross_script,
-        "cross_script_vs_background": cross_script * (cos_full - (bg_a + bg_b) / 2),
-        "entities": ent or 0.0,
-        "has_entities": 0.0 if ent is None else 1.0,
-        "numbers": num or 0.0,
-        "has_numbers": 0.0 if num is None else 1.0,
-        "same_source": 1.0 if a.source and a.source == b.source else 0.0,
-    }
+    a_centred = _centred(a, mean_vector)
+    for i, o in enumerate(others):
+        bg_o, lbg_o = _background(o, centre, default_background)
+        cos_full = float(a.full @ o.full)
+        cos_lead = float(a.lead @ o.lead)
+        vs_background = cos_full - (bg_a + bg_o) / 2
+        same_lang = 1.0 if a.lang and a.lang == o.lang else 0.0
+        # Texts in different writing systems share no subword tokens, so their cosines run lower.
+        cross_script = 1.0 if a.script and o.script and a.script != o.script else 0.0
+        ent = weighted_overlap(a.entities, o.entities, df)
+        num = len(a.numbers & o.numbers) / len(a.numbers | o.numbers) if a.numbers and o.numbers else None
+        row = X[i]
+        row[col["cos_full"]] = cos_full
+        row[col["cos_centred"]] = float(a_centred @ _centred(o, mean_vector))
+        row[col["cos_lead"]] = cos_lead
+        row[col["passage_max"]], row[col["passage_mean"]] = _passage_scores(a.passages, o.passages)
+        row[col["cos_vs_background"]] = vs_background
+        row[col["lead_vs_background"]] = cos_lead - (lbg_a + lbg_o) / 2
+        row[col["crosslingual_cos"]] = cos_full * (1.0 - same_lang)
+        row[col["same_lang"]] = same_lang
+        row[col["cross_script"]] = cross_script
+        row[col["cross_script_vs_background"]] = cross_script * vs_background
+        row[col["entities"]] = ent or 0.0
+        row[col["has_entities"]] = 0.0 if ent is None else 1.0
+        row[col["numbers"]] = num or 0.0
+        row[col["has_numbers"]] = 0.0 if num is None else 1.0
+        row[col["same_source"]] = 1.0 if a.source and a.source == o.source else 0.0
+    return X
 
 
 @dataclass(slots=True)
@@ -129,11 +149,12 @@ class ScoredPair:
     def evidence(self) -> dict[str, Any]:
         """Return JSON-ready evidence, strongest contributions first."""
         order = sorted(self.contributions, key=lambda k: -abs(self.contributions[k]))
+        rank = {k: i for i, k in enumerate(order)}
         return {
             "probability": round(self.probability, 4),
             "threshold": self.threshold,
-            "signals": {k: round(v, 4) for k, v in sorted(self.features.items(), key=lambda kv: order.index(kv[0])
-                                                          if kv[0] in order else len(order))},
+            "signals": {k: round(v, 4) for k, v in sorted(self.features.items(),
+                                                          key=lambda kv: rank.get(kv[0], len(order)))},
             "contributions": {k: round(self.contributions[k], 4) for k in order},
         }
 
@@ -216,6 +237,41 @@ class PairScorer:
         feats = pair_features(a, b, df=df, centre=centre, default_background=bg,
                               mean_vector=self.mean_vector(len(a.full)))
         return self.score_features(feats, days_apart=days)
+
+    def probabilities(
+        self,
+        a: ArticleSignals,
+        others: Sequence[ArticleSignals],
+        *,
+        df: DocumentFrequency | None = None,
+        centre: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """Return ``score(a, o).probability`` for each of ``others``, computed at once."""
+        return self.score_all(a, others, df=df, centre=centre)[0]
+
+    def score_all(
+        self,
+        a: ArticleSignals,
+        others: Sequence[ArticleSignals],
+        *,
+        df: DocumentFrequency | None = None,
+        centre: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the probabilities, raw features (``feature_matrix``) and publication-date gaps
+        (NaN when unknown) of ``a`` paired with each of ``others``; ``scored`` turns a row into evidence."""
+        if not others:
+            return np.zeros(0), np.zeros((0, len(FEATURES))), np.zeros(0)
+        bg = float(self._p().get("default_background", 0.82))
+        X = feature_matrix(a, others, df=df, centre=centre, default_background=bg,
+                           mean_vector=self.mean_vector(len(a.full)))
+        days = np.array([abs(a.day - o.day) if a.dated and o.dated and a.day is not None and o.day is not None
+                         else np.nan for o in others])
+        return self.score_many(X, days), X, days
+
+    def scored(self, row: np.ndarray, days_apart: float) -> ScoredPair:
+        """Return the scored pair (with contributions) for one row of ``score_all``'s features and gaps."""
+        return self.score_features(dict(zip(FEATURES, row.tolist(), strict=True)),
+                                   days_apart=None if np.isnan(days_apart) else float(days_apart))
 
     def mean_vector(self, dim: int) -> np.ndarray | None:
         """Return the encoder's mean news vector the parameters were trained with, when it has ``dim``

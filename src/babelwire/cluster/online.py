@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -234,19 +234,19 @@ class StoryClusterer:
         """Return where ``x`` would go, without changing the clusterer."""
         return self._predict(self._prepared(x))
 
-    def _predict(self, s: ArticleSignals) -> Assignment:
+    def _predict(self, s: ArticleSignals, neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> Assignment:
         aid = s.id
         if aid in self.story_of_:
             return Assignment(aid, self.story_of_[aid], False, None, {"reason": "already assigned"})
         evidence: dict[str, Any] = {"method": "pair-scorer", "threshold": round(self.threshold_, 4),
                                     "window_days": self.window_days}
         # 1. user links win
-        for partner in sorted(self.constraints_.must_link(aid)):
+        for partner in sorted(self.constraints_.must_link(aid)) if self.constraints_ else ():
             if partner in self.story_of_:
                 evidence.update(reason="linked by a user", linked_to=partner)
                 return Assignment(aid, self.story_of_[partner], False, 1.0, evidence)
         assert s.centred is not None
-        labels, sims = self.index_.query(s.centred, self.neighbours)
+        labels, sims = neighbours if neighbours is not None else self.index_.query(s.centred, self.neighbours)
         centre = self.centre()
         # 2. copies join their original's story
         if self.copies:
@@ -257,12 +257,13 @@ class StoryClusterer:
         # 3. the scorer against the candidate stories' closest members
         by_story: dict[str, list[str]] = {}
         floor = float(sims[0]) - self.cosine_margin if len(sims) else 0.0
-        for label, cos in zip(labels, sims, strict=True):
+        day = _window_day(s)
+        for label, cos in zip(labels.tolist(), sims.tolist(), strict=True):
             if cos < floor:  # far below the nearest article: cannot be the best match
                 break
-            other = self.labels_[int(label)]
+            other = self.labels_[label]
             sid = self.story_of_[other]
-            if not self.stories_[sid].in_window(_window_day(s), self.window_days):
+            if day is not None and not self.stories_[sid].in_window(day, self.window_days):
                 continue
             if sid not in by_story and len(by_story) >= self.candidate_stories:
                 continue
@@ -279,8 +280,9 @@ class StoryClusterer:
             scored = sorted(zip(probs[i : i + len(members)].tolist(), members, strict=True), key=lambda t: -t[0])
             i += len(members)
             ps = [p for p, _ in scored]
+            top2 = ps[:2]
             story_score = (ps[0] if self.linkage == "max" else
-                           float(np.mean(ps[:2])) if self.linkage == "top2" else float(np.mean(ps)))
+                           sum(top2) / len(top2) if self.linkage == "top2" else sum(ps) / len(ps))
             if story_score > best_score:
                 best_sid, best_score, best_detail = sid, story_score, scored
         if best_detail is not None:
@@ -305,8 +307,10 @@ class StoryClusterer:
         match = self.copy_detector_.near_verbatim(s)
         if match is not None:
             return match
-        for label in labels[:5]:
-            other = self.signals_[self.labels_[int(label)]]
+        if len(s.passages) < 2:  # a translated copy is matched passage by passage
+            return None
+        for label in labels[:5].tolist():
+            other = self.signals_[self.labels_[label]]
             match = self.copy_detector_.translation(s, other)
             if match is not None:
                 return match
@@ -323,17 +327,66 @@ class StoryClusterer:
             self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
         return a
 
-    def _add(self, story_id: str, s: ArticleSignals) -> None:
-        """Learn ``s`` (prepared: its centred vector from the means before it) as a member of ``story_id``."""
+    def learn_many(self, xs: Sequence[dict[str, Any]]) -> list[Assignment]:
+        """Learn a batch in order; return one assignment per input, as ``learn_one`` would in turn.
+
+        Each article still sees every article before it, the batch's earlier ones
+        included, and is decided in order; what changes is the work: the nearest
+        neighbours among the stored articles are looked up for the whole batch at
+        once (on all cores), those within the batch are found exactly, and the
+        batch enters the index in one step.
+        """
+        out: list[Assignment | None] = [None] * len(xs)
+        batch: list[tuple[int, ArticleSignals]] = []
+        seen: set[str] = set()
+        for i, x in enumerate(xs):
+            s = as_signals(x)
+            self._init(len(s.full))
+            if s.id in self.story_of_ or s.id in seen:
+                out[i] = self.predict_one(x) if s.id in self.story_of_ else None
+                continue
+            seen.add(s.id)
+            # centred with the means of everything before it, as learn_one would
+            batch.append((i, replace(s, centred=self.means_.centred(s.full, s.lang))))
+            self.means_.add(s.lang, s.full)
+        if batch:
+            Q = np.stack([s.centred for _, s in batch if s.centred is not None])
+            stored_labels, stored_sims = self.index_.query_many(Q, self.neighbours)
+            within = Q @ Q.T
+            first = len(self.labels_)
+            for j, (i, s) in enumerate(batch):
+                labels = np.concatenate([stored_labels[j], first + np.arange(j)])
+                sims = np.concatenate([stored_sims[j], within[j, :j]])
+                top = np.argsort(-sims, kind="stable")[: self.neighbours]
+                a = self._predict(s, (labels[top], sims[top]))
+                self._add(a.story_id, s, counted=True, indexed=False)
+                if "copy_of" in a.evidence:
+                    self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
+                out[i] = a
+            labels_added = self.index_.add_many(Q)
+            assert labels_added[0] == first and labels_added[-1] == len(self.labels_) - 1
+        for i, x in enumerate(xs):  # an id repeated within the batch: already assigned by then
+            if out[i] is None:
+                out[i] = self.predict_one(x)
+        return [a for a in out if a is not None]
+
+    def _add(self, story_id: str, s: ArticleSignals, *, counted: bool = False, indexed: bool = True) -> None:
+        """Learn ``s`` (prepared: its centred vector from the means before it) as a member of ``story_id``.
+
+        ``counted``: its vector is already in the language means; ``indexed=False``: the caller
+        adds it to the nearest-neighbour index (under the next label) itself.
+        """
         v = s.centred
         assert v is not None
-        label = self.index_.add(v)
-        assert label == len(self.labels_)
+        if indexed:
+            label = self.index_.add(v)
+            assert label == len(self.labels_)
         self.labels_.append(s.id)
         self.signals_[s.id] = s
         self.sum_full_ += s.full
         self.sum_lead_ += s.lead
-        self.means_.add(s.lang, s.full)
+        if not counted:
+            self.means_.add(s.lang, s.full)
         self.df_.add(s.entities)
         self.copy_detector_.add(s)
         st = self.stories_.get(story_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["cut_walls", "WALL_KINDS"]
+__all__ = ["cut_walls", "wall_kind", "WALL_KINDS", "MIN_ARTICLE_LETTERS"]
 
 # kind -> phrases (regular expressions, case-insensitive) in the languages we see most. Each is
 # specific enough not to occur in reporting *about* robots, cookies or advertising.
@@ -129,3 +129,11 @@ def cut_walls(text: str) -> tuple[str, list[tuple[str, str]], str | None]:
     if cuts and len(_LETTER.findall(rest)) < MIN_ARTICLE_LETTERS:
         wall = max(letters, key=lambda k: letters[k])
     return rest, cuts, wall
+
+
+def wall_kind(cuts: list[tuple[str, str]]) -> str | None:
+    """Return the kind whose cut sentences (sentence, kind) hold the most letters (None when none)."""
+    letters: dict[str, int] = {}
+    for sentence, kind in cuts:
+        letters[kind] = letters.get(kind, 0) + len(_LETTER.findall(sentence))
+    return max(letters, key=lambda k: letters[k]) if letters else None

@@ -20,7 +20,7 @@ __all__ = ["cut_walls", "wall_kind", "WALL_KINDS", "MIN_ARTICLE_LETTERS"]
 # specific enough not to occur in reporting *about* robots, cookies or advertising.
 WALL_KINDS: dict[str, tuple[str, ...]] = {
     "bot check": (
-        r"\bi(?:'| a)m not a robot\b", r"\bnot a robot\b", r"\bcaptcha\b", r"\bunusual traffic\b",
+        r"\b(?:i(?:['’]| a)m|you(?:['’]re| are)) not a robot\b", r"\bcaptcha\b", r"\bunusual traffic\b",
         r"\bverify (?:that )?you are (?:a )?human\b", r"\bamount of connections from the ip address\b",
         r"\bip address you are (?:connecting|using)\b", r"\baccess (?:to this page )?(?:has been )?denied\b",
         r"\bnie jestem robotem\b", r"\b(?:ilość|ilosc|liczbę|liczbe) połączeń\b", r"\badres(?:u)? ip,? z którego\b",

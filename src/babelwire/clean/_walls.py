@@ -29,7 +29,12 @@ WALL_KINDS: dict[str, tuple[str, ...]] = {
         r"\bben robot değilim\b", r"我不是机器人", r"人机验证",
     ),
     "ad-blocker wall": (
-        r"\bad ?-?blocker\b", r"\badblock", r"\bublock\b", r"\bwerbeblocker\b", r"\bbloqueador de anuncios\b",
+        # English: the reader's ad blocker, not the product ("publishers sued the ad blocker's maker")
+        r"\byour ad ?-?block(?:er|ing)?\b", r"\byou(?:['’]re| are) (?:using|running) an? ad ?-?block(?:er)?\b",
+        r"(?:^|(?<=[.!?…\n])|(?<=[.!?…]\s))\W*(?:please,? )?(?:disable|turn off|switch off|deactivate|pause) "
+        r"(?:the |any |an? )?ad ?-?block",
+        r"\bad ?-?block(?:er)? (?:was |has been )?detected\b",
+        r"\bwerbeblocker\b", r"\bbloqueador de anuncios\b",
         r"\bbloqueur de publicités?\b", r"\bblocco (?:degli )?annunci\b", r"\bблокировщик рекламы\b",
         r"\breklam engelleyici\b", r"广告拦截",
     ),

@@ -141,6 +141,21 @@ def test_cookie_notice_inside_a_long_article_is_cut_not_rejected() -> None:
     assert cuts == [(notice, "cookie consent")] and wall is None
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "It looks like you're using an ad blocker.",
+        "Please disable AdBlock, uBlock Origin or any other blocker and reload the page.",
+        "Turn off your ad-blocker to keep reading.",
+        "Ad blocker detected.",
+    ],
+)
+def test_ad_blocker_notices_in_an_article(notice: str) -> None:
+    text, cuts, wall = cut_walls(f"{BODY[0]} {notice} {BODY[1]}")
+    assert text == f"{BODY[0]} {BODY[1]}"
+    assert cuts == [(notice, "ad-blocker wall")] and wall is None
+
+
 def test_cut_walls_leaves_text_without_walls_identical() -> None:
     text = "\n".join(BODY)
     assert cut_walls(text) == (text, [], None)
@@ -188,8 +203,9 @@ NEWS_COOKIES = [
 ]
 NEWS_ADBLOCK = [
     "Publishers sue maker of popular ad blocker",
-    "A group of European newspaper publishers filed a lawsuit in Cologne on Wednesday against the company behind a widely used advertising blocker, claiming lost revenue.",
-    "The publishers say the software strips paid placements from their pages while letting some advertisers pay to be shown, a practice they call unfair.",
+    "A group of European newspaper publishers filed a lawsuit in Cologne on Wednesday against the company behind a widely used ad blocker, claiming lost revenue.",
+    "The publishers say the ad blocker strips paid placements from their pages while letting some advertisers pay to be shown, a practice they call unfair.",
+    "About 40 percent of German internet users now run an ad blocker, according to an industry survey published in March.",
     "The company said that millions of users chose to install the extension, and that the courts had rejected similar claims four times since 2015.",
 ]
 

@@ -17,8 +17,10 @@ from ._lines import (
     RECURRING,
     SHORT,
     TEXT,
+    UI,
     Line,
     body_span,
+    classify_line,
     classify_lines,
     mark_link_lists,
     weigh,
@@ -26,7 +28,7 @@ from ._lines import (
 from ._memory import LineMemory, line_key
 from ._title import fallback_title, pick_title, same_text
 from ._tooltip import cut_tooltips
-from ._walls import cut_walls
+from ._walls import MIN_ARTICLE_LETTERS, cut_walls, wall_kind
 
 __all__ = ["Cleaner"]
 
@@ -35,6 +37,30 @@ log = logging.getLogger(__name__)
 _MIN_BODY_LETTERS = 12
 _LETTER = re.compile(r"[^\W\d_]")
 _DECLARED_LANG_CONFIDENCE = 0.5
+
+
+def _furniture_walls(lines: list[Line]) -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:
+    """Find wall notices in the lines the line kinds call site furniture (cookie and JavaScript
+    notices are), which the body never sees. A line that is all notice stays furniture, with the
+    notice as its reason; a paragraph with a notice glued to it loses the notice and is text again.
+    Return every notice (sentence, kind), and those cut from paragraphs (line index, sentence, kind).
+    """
+    notices: list[tuple[str, str]] = []
+    glued: list[tuple[int, str, str]] = []
+    for line in lines:
+        if line.kind != UI:
+            continue
+        rest, cuts, _ = cut_walls(line.text)
+        if not cuts:
+            continue
+        notices.extend(cuts)
+        kind, words = classify_line(rest) if rest else (UI, 0)
+        if kind == TEXT:
+            line.text, line.kind, line.words = rest, TEXT, words
+            glued.extend((line.index, sentence, k) for sentence, k in cuts)
+        else:
+            line.reason = f"{wall_kind(cuts)} notice"
+    return notices, glued
 
 
 class Cleaner:
@@ -76,6 +102,7 @@ class Cleaner:
 
         texts = repair(source_text).split("\n")
         lines = classify_lines(texts)
+        notices, glued = _furniture_walls(lines)
         self._recall_recurring(raw.source, lines)
         mark_link_lists(lines)
         weigh(lines)
@@ -87,7 +114,8 @@ class Cleaner:
                     line.weight = float(line.words)
             span = body_span(lines)
         if span is None:
-            raise RejectedInput("no body text")
+            wall = wall_kind(notices)
+            raise RejectedInput(f"blocked page ({wall}), not an article" if wall else "no body text")
         start, end = span
         before, inside, after = lines[:start], lines[start:end], lines[end:]
 
@@ -117,12 +145,13 @@ class Cleaner:
             body_texts.extend([text] if text else [])
             removed.extend((line.index, Removed(cut, "glossary tooltip")) for cut in cuts)
         text = "\n".join(body_texts)
-        text, walls, wall = cut_walls(text)
+        text, walls, _ = cut_walls(text)
         for sentence, kind in walls:
             index = next((ln.index for ln in body if sentence in ln.text), body[-1].index if body else 0)
             removed.append((index, Removed(sentence, f"{kind} notice")))
-        if wall is not None:
-            raise RejectedInput(f"blocked page ({wall}), not an article")
+        removed.extend((index, Removed(sentence, f"{kind} notice")) for index, sentence, kind in glued)
+        if (walls or notices) and len(_LETTER.findall(text)) < MIN_ARTICLE_LETTERS:
+            raise RejectedInput(f"blocked page ({wall_kind(notices + walls)}), not an article")
         if len(_LETTER.findall(text[:500])) < _MIN_BODY_LETTERS:
             raise RejectedInput("no body text")
         if not title:

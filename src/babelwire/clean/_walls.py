@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["cut_walls", "WALL_KINDS"]
+__all__ = ["cut_walls", "wall_kind", "WALL_KINDS", "MIN_ARTICLE_LETTERS"]
 
 # kind -> phrases (regular expressions, case-insensitive) in the languages we see most. Each is
 # specific enough not to occur in reporting *about* robots, cookies or advertising.
 WALL_KINDS: dict[str, tuple[str, ...]] = {
     "bot check": (
-        r"\bi(?:'| a)m not a robot\b", r"\bnot a robot\b", r"\bcaptcha\b", r"\bunusual traffic\b",
+        r"\b(?:i(?:['’]| a)m|you(?:['’]re| are)) not a robot\b", r"\bcaptcha\b", r"\bunusual traffic\b",
         r"\bverify (?:that )?you are (?:a )?human\b", r"\bamount of connections from the ip address\b",
         r"\bip address you are (?:connecting|using)\b", r"\baccess (?:to this page )?(?:has been )?denied\b",
         r"\bnie jestem robotem\b", r"\b(?:ilość|ilosc|liczbę|liczbe) połączeń\b", r"\badres(?:u)? ip,? z którego\b",
@@ -29,7 +29,12 @@ WALL_KINDS: dict[str, tuple[str, ...]] = {
         r"\bben robot değilim\b", r"我不是机器人", r"人机验证",
     ),
     "ad-blocker wall": (
-        r"\bad ?-?blocker\b", r"\badblock", r"\bublock\b", r"\bwerbeblocker\b", r"\bbloqueador de anuncios\b",
+        # English: the reader's ad blocker, not the product ("publishers sued the ad blocker's maker")
+        r"\byour ad ?-?block(?:er|ing)?\b", r"\byou(?:['’]re| are) (?:using|running) an? ad ?-?block(?:er)?\b",
+        r"(?:^|(?<=[.!?…\n])|(?<=[.!?…]\s))\W*(?:please,? )?(?:disable|turn off|switch off|deactivate|pause) "
+        r"(?:the |any |an? )?ad ?-?block",
+        r"\bad ?-?block(?:er)? (?:was |has been )?detected\b",
+        r"\bwerbeblocker\b", r"\bbloqueador de anuncios\b",
         r"\bbloqueur de publicités?\b", r"\bblocco (?:degli )?annunci\b", r"\bблокировщик рекламы\b",
         r"\breklam engelleyici\b", r"广告拦截",
     ),
@@ -129,3 +134,11 @@ def cut_walls(text: str) -> tuple[str, list[tuple[str, str]], str | None]:
     if cuts and len(_LETTER.findall(rest)) < MIN_ARTICLE_LETTERS:
         wall = max(letters, key=lambda k: letters[k])
     return rest, cuts, wall
+
+
+def wall_kind(cuts: list[tuple[str, str]]) -> str | None:
+    """Return the kind whose cut sentences (sentence, kind) hold the most letters (None when none)."""
+    letters: dict[str, int] = {}
+    for sentence, kind in cuts:
+        letters[kind] = letters.get(kind, 0) + len(_LETTER.findall(sentence))
+    return max(letters, key=lambda k: letters[k]) if letters else None

@@ -248,12 +248,25 @@ class MergeSplit:
             if not force and (cross >= split_below or self._linked_across(c, members, big)):
                 continue
             for g in big[1:]:
-                new_id = story_id_for(members[min(g)])
+                new_id = _free_story_id(c, [members[i] for i in sorted(g)])
                 moved = [members[i] for i in sorted(g)]
                 for aid in moved:
                     c.move(aid, new_id)
                 changes.append(StoryChange("split", sid, new_id, moved, cross))
         return changes
+
+
+def _free_story_id(c: StoryClusterer, group: list[str]) -> str:
+    """Return the id for a story split off as ``group``: its first member's own story id, unless a live
+    story has it (that member founded a story it has since left), then the next member's, and so on."""
+    for aid in group:
+        sid = story_id_for(aid)
+        if sid not in c.stories_:
+            return sid
+    n = 1
+    while (sid := story_id_for(f"{group[0]}\x00{n}")) in c.stories_:
+        n += 1
+    return sid
 
 
 def _two_groups(P: np.ndarray) -> list[list[int]]:

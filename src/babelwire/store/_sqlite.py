@@ -239,8 +239,9 @@ class Store:
 
     # -- stories -------------------------------------------------------------------
     def upsert_story(self, story_id: str, headline: str) -> None:
-        """Create the story or update its headline."""
+        """Create the story or update its headline; an id in use again no longer redirects."""
         now = _now()
+        self.db.execute("DELETE FROM story_redirects WHERE old_id = ?", (story_id,))
         self.db.execute(
             """INSERT INTO stories (id, headline, created_at, updated_at) VALUES (?,?,?,?)
                ON CONFLICT(id) DO UPDATE SET headline = excluded.headline, updated_at = excluded.updated_at""",

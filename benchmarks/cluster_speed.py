@@ -1,8 +1,10 @@
 #!/usr/bin/env python
 """Clustering step alone, on synthetic vectors: articles/s with N articles already stored, and memory.
 
-    python benchmarks/cluster_speed.py --stored 100000 --measure 5000
+    python benchmarks/cluster_speed.py --stored 100000 --measure 5000 --batch 32
 
+Articles arrive in batches (``learn_many``, as the pipeline ingests them); the
+same number one at a time (``learn_one``) is timed after for comparison.
 Synthetic events: each a random direction; its reports are that direction plus
 noise (cosines like real same-story pairs), with names and numbers drawn from
 the event's own pool. Embeddings are "cached" (made up front), so this times the
@@ -58,28 +60,39 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stored", type=int, default=100_000, help="articles learned before timing")
     ap.add_argument("--measure", type=int, default=5_000, help="articles timed after that")
+    ap.add_argument("--batch", type=int, default=32, help="articles per learn_many call (the pipeline's batch)")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores")
-    data = synthetic(args.stored + args.measure)
+    data = synthetic(args.stored + 2 * args.measure)
+    xs = [{"id": s.id, "signals": s} for s in data]
     gc.collect()
     base = rss_mib()
     c = StoryClusterer()
     t0 = time.perf_counter()
-    for s in data[: args.stored]:
-        c.learn_one({"id": s.id, "signals": s})
+    for i in range(0, args.stored, 256):
+        c.learn_many(xs[i : min(i + 256, args.stored)])
     fill = time.perf_counter() - t0
     gc.collect()
     mem = rss_mib() - base
+    measured = xs[args.stored : args.stored + args.measure]
     t0 = time.perf_counter()
-    touched = {c.learn_one({"id": s.id, "signals": s}).story_id for s in data[args.stored :]}
+    touched: set[str] = set()
+    for i in range(0, len(measured), args.batch):
+        touched |= {a.story_id for a in c.learn_many(measured[i : i + args.batch])}
     dt = time.perf_counter() - t0
     t0 = time.perf_counter()
     changes = MergeSplit().run(c, touched)
     dt_merge = time.perf_counter() - t0
+    one_by_one = xs[args.stored + args.measure :]
+    t0 = time.perf_counter()
+    for x in one_by_one:
+        c.learn_one(x)
+    dt_one = time.perf_counter() - t0
     print(f"filled {args.stored} articles in {fill:.1f}s ({args.stored / fill:.0f} articles/s on the way)")
-    print(f"clustering step at {args.stored} stored: {args.measure / dt:.0f} articles/s "
-          f"({1000 * dt / args.measure:.2f} ms each), {c.n_stories} stories")
-    print(f"merge/split/reassign pass over the {len(touched)} stories those articles touched: {dt_merge:.1f}s "
+    print(f"clustering step at {args.stored} stored, batches of {args.batch}: {args.measure / dt:.0f} articles/s "
+          f"({1000 * dt / args.measure:.2f} ms each)")
+    print(f"  one at a time (learn_one): {len(one_by_one) / dt_one:.0f} articles/s; {c.n_stories} stories in all")
+    print(f"merge/split/reassign pass over the {len(touched)} stories the batched articles touched: {dt_merge:.1f}s "
           f"({len(changes)} merges, splits and moves)")
     print(f"clusterer memory: {mem:.0f} MiB for {args.stored} articles "
           f"({mem / args.stored * 100_000:.0f} MiB per 100k; signals with 1 passage each)")

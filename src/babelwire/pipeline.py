@@ -227,10 +227,10 @@ class Pipeline:
         before = self.cache.embedded
         signals = self.extractor.extract(articles)
         report.embedded += self.cache.embedded - before
-        assignments = [
-            self.clusterer.learn_one({"id": a.id, "signals": sg, "vector": sg.full, "published": a.published})
-            for a, sg in zip(articles, signals, strict=True)
-        ]
+        xs = [{"id": a.id, "signals": sg, "vector": sg.full, "published": a.published}
+              for a, sg in zip(articles, signals, strict=True)]
+        learn_many = getattr(self.clusterer, "learn_many", None)
+        assignments = learn_many(xs) if learn_many else [self.clusterer.learn_one(x) for x in xs]
         with self.store.transaction():
             for a, asg in zip(articles, assignments, strict=True):
                 self.store.add_article(a, embed_hash=content_hash(a.embed_text))
@@ -381,10 +381,10 @@ class Pipeline:
         order = sorted(rows, key=lambda r: r["published"] or "9999")
         fresh = StoryClusterer(scorer=scorer_for(self.encoder))
         fresh.set_constraints(self.constraints())
-        for r in order:
-            fresh.learn_one({"id": r["id"], "signals": signals[r["id"]]})
+        for i in range(0, len(order), self.batch_size):
+            fresh.learn_many([{"id": r["id"], "signals": signals[r["id"]]} for r in order[i : i + self.batch_size]])
             if progress:
-                progress("done", 1)
+                progress("done", len(order[i : i + self.batch_size]))
         changes = self.merger.run(fresh)
         new_of = fresh.assignments()
         old_of = {r["id"]: r["story_id"] for r in rows}

@@ -228,3 +228,12 @@ def test_pipeline_records_a_wall_page_as_a_rejection(db_path: str) -> None:
     stored = p.store.rejections()
     assert [(r.id, r.reason) for r in stored] == [("wall", "blocked page (cookie consent), not an article")]
     assert not p.store.has_article("wall")
+
+
+def test_short_brief_longer_than_its_cookie_notice_is_kept() -> None:
+    brief = ("Harbour closed after fuel spill\n"
+             "The port authority closed the northern harbour on Friday after a tanker spilled diesel near pier 4.\n"
+             "This site uses cookies.\n")
+    article = Cleaner().clean(raw(brief))
+    assert "tanker spilled diesel" in article.text
+    assert "cookies" not in article.text

@@ -150,7 +150,10 @@ class Cleaner:
             index = next((ln.index for ln in body if sentence in ln.text), body[-1].index if body else 0)
             removed.append((index, Removed(sentence, f"{kind} notice")))
         removed.extend((index, Removed(sentence, f"{kind} notice")) for index, sentence, kind in glued)
-        if (walls or notices) and len(_LETTER.findall(text)) < MIN_ARTICLE_LETTERS:
+        left = len(_LETTER.findall(text))
+        wall_letters = sum(len(_LETTER.findall(sentence)) for sentence, _ in notices + walls)
+        if wall_letters and left < MIN_ARTICLE_LETTERS and wall_letters >= left:
+            # what is left is too short to be an article, and the wall is most of the page
             raise RejectedInput(f"blocked page ({wall_kind(notices + walls)}), not an article")
         if len(_LETTER.findall(text[:500])) < _MIN_BODY_LETTERS:
             raise RejectedInput("no body text")

@@ -67,7 +67,7 @@ WALL_KINDS: dict[str, tuple[str, ...]] = {
 # Words that belong to a wall when they stand next to one of its sentences (and only then).
 _NEAR_WALL = re.compile(
     r"cookie|javascript|browser|adblock|ublock|robot|captcha|\bip\b|log ?in|sign ?(?:in|up)|password|username"
-    r"|regist|subscri|abonn|datenschutz|privacy|reklam|werbung|publicidad|pubblicit|publicit|zaloguj|hasło"
+    r"|regist|subscri|suscr|abonn|abbon|prenumer|datenschutz|privacy|reklam|werbung|publicidad|pubblicit|publicit|zaloguj|hasło"
     r"|çerez|浏览器|广告|登录",
     re.IGNORECASE,
 )

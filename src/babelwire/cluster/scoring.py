@@ -101,13 +101,22 @@ def feature_matrix(
     """
     n = len(others)
     X = np.empty((n, len(FEATURES)))
+    if n == 0:
+        return X
     col = _COLUMN
     bg_a, lbg_a = _background(a, centre, default_background)
     a_centred = _centred(a, mean_vector)
+    full = np.stack([o.full for o in others])
+    lead = np.stack([o.lead for o in others])
+    cos_fulls = (full @ a.full).tolist()
+    cos_leads = (lead @ a.lead).tolist()
+    if centre is not None and all(o.background is None or o.lead_background is None for o in others):
+        bgs = list(zip((full @ centre[0]).tolist(), (lead @ centre[1]).tolist(), strict=True))
+    else:
+        bgs = [_background(o, centre, default_background) for o in others]
     for i, o in enumerate(others):
-        bg_o, lbg_o = _background(o, centre, default_background)
-        cos_full = float(a.full @ o.full)
-        cos_lead = float(a.lead @ o.lead)
+        bg_o, lbg_o = bgs[i]
+        cos_full, cos_lead = cos_fulls[i], cos_leads[i]
         vs_background = cos_full - (bg_a + bg_o) / 2
         same_lang = 1.0 if a.lang and a.lang == o.lang else 0.0
         # Texts in different writing systems share no subword tokens, so their cosines run lower.

@@ -55,13 +55,18 @@ def load_gold(directory: Path) -> tuple[list[Path], dict[str, str], list[tuple[s
 
 
 def cluster_signals(
-    signals: Sequence[ArticleSignals], *, encoder: Any, order: Sequence[int] | np.ndarray | None = None
+    signals: Sequence[ArticleSignals],
+    *,
+    encoder: Any,
+    order: Sequence[int] | np.ndarray | None = None,
+    batch_size: int = 32,
 ) -> dict[str, str]:
     """Return article id -> story id after clustering ``signals`` from an empty state, then the merge,
     split and reassign pass."""
     c = StoryClusterer(scorer=scorer_for(encoder))
-    for i in order if order is not None else range(len(signals)):
-        c.learn_one({"id": signals[i].id, "signals": signals[i]})
+    xs = [{"id": signals[i].id, "signals": signals[i]} for i in (order if order is not None else range(len(signals)))]
+    for i in range(0, len(xs), batch_size):  # in the batches the pipeline ingests in
+        c.learn_many(xs[i : i + batch_size])
     MergeSplit().run(c)
     return c.assignments()
 

@@ -122,7 +122,6 @@ def weighted_overlap(a: Mapping[str, float], b: Mapping[str, float], df: Documen
         inter, union = float(len(ka & kb)), float(len(ka | kb))
     else:
         log_n, get = math.log(df.docs + 1), df.log_df.get
-        weight = {k: max(log_n - get(k, _LOG_HALF), 0.0) for k in ka | kb}
-        union = sum(weight.values())
-        inter = sum(weight[k] for k in ka & kb)
+        inter = sum(max(log_n - get(k, _LOG_HALF), 0.0) for k in ka & kb)
+        union = inter + sum(max(log_n - get(k, _LOG_HALF), 0.0) for k in ka ^ kb)
     return inter / union if union > 0 else None

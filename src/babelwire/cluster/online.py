@@ -355,10 +355,13 @@ class StoryClusterer:
             within = Q @ Q.T
             first = len(self.labels_)
             for j, (i, s) in enumerate(batch):
-                labels = np.concatenate([stored_labels[j], first + np.arange(j)])
-                sims = np.concatenate([stored_sims[j], within[j, :j]])
-                top = np.argsort(-sims, kind="stable")[: self.neighbours]
-                a = self._predict(s, (labels[top], sims[top]))
+                labels, sims = stored_labels[j], stored_sims[j]
+                if j:  # the batch's earlier articles compete with the stored ones
+                    labels = np.concatenate([labels, first + np.arange(j)])
+                    sims = np.concatenate([sims, within[j, :j]])
+                    top = np.argsort(-sims, kind="stable")[: self.neighbours]
+                    labels, sims = labels[top], sims[top]
+                a = self._predict(s, (labels, sims))
                 self._add(a.story_id, s, counted=True, indexed=False)
                 if "copy_of" in a.evidence:
                     self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}

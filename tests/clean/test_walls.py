@@ -62,6 +62,11 @@ Username
 Password
 """
 
+ADBLOCK_PL = """Gazeta Nadrzeczna
+Wyłącz AdBlocka
+Aby czytać nasze artykuły, wyłącz AdBlocka lub dodaj wyjątek dla naszej domeny.
+"""
+
 PAYWALL_ES = """Diario de la Ribera
 El Gobierno regional aprueba el plan de regadío
 Este contenido es exclusivo para suscriptores.
@@ -78,8 +83,9 @@ Suscríbase desde 1 euro el primer mes y lea sin límites.
         (ADBLOCK, "ad-blocker wall"),
         (LOGIN, "login wall"),
         (PAYWALL_ES, "paywall"),
+        (ADBLOCK_PL, "ad-blocker wall"),
     ],
-    ids=["bot-en", "bot-pl", "cookie-de", "adblock-en", "login-en", "paywall-es"],
+    ids=["bot-en", "bot-pl", "cookie-de", "adblock-en", "login-en", "paywall-es", "adblock-pl"],
 )
 def test_wall_page_is_rejected_with_its_kind(page: str, kind: str) -> None:
     assert kind in WALL_KINDS

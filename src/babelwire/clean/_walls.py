@@ -34,6 +34,8 @@ WALL_KINDS: dict[str, tuple[str, ...]] = {
         r"(?:^|(?<=[.!?…\n])|(?<=[.!?…]\s))\W*(?:please,? )?(?:disable|turn off|switch off|deactivate|pause) "
         r"(?:the |any |an? )?ad ?-?block",
         r"\bad ?-?block(?:er)? (?:was |has been )?detected\b",
+        r"\b(?:disable|turn off) ad ?-?block(?:er)?\b",  # "disable AdBlock" names the reader's, wherever it stands
+        r"\bwyłącz (?:ad ?-?block|ublock)", r"\bkorzystasz z (?:ad ?-?block|ublock)",  # Polish: "switch off", "you use"
         r"\bwerbeblocker\b", r"\bbloqueador de anuncios\b",
         r"\bbloqueur de publicités?\b", r"\bblocco (?:degli )?annunci\b", r"\bблокировщик рекламы\b",
         r"\breklam engelleyici\b", r"广告拦截",

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._base import story_id_for
-from .online import StoryClusterer
+from .online import StoryClusterer, _window_day
 
 __all__ = ["MergeSplit", "StoryChange"]
 
@@ -190,7 +190,7 @@ class MergeSplit:
                     continue
                 s, own = c.signals_[aid], c.story_of_[aid]
                 labels, _ = c.index_.query(c.vector(aid), self.reassign_neighbours)
-                day = s.day if s.dated else None
+                day = _window_day(s)
                 candidates = sorted({c.story_of_[c.labels_[int(label)]] for label in labels} - {own})
                 best, best_sid = -1.0, None
                 for sid in candidates:

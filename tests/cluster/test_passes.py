@@ -274,19 +274,25 @@ def test_split_respects_a_link_set_through_set_constraints() -> None:
 
 
 # -- moves through the pipeline ----------------------------------------------------------------------
-def test_move_that_empties_a_singleton_story_leaves_a_redirect(db_path: str) -> None:
+def _apart(db_path: str, folder: str) -> Pipeline:
+    """Return a pipeline holding QUAKE (a) and its near-twin TWIN (b) in two stories: with nothing allowed
+    to join or merge, the twin opens a story of its own."""
     p = Pipeline(Store(db_path), encoder="fake")
-    store = p.store
-    d = Path(db_path).parent / "m"
+    d = Path(db_path).parent / folder
     _write(d, "a.txt", QUAKE)
     p.ingest([d])
     c = p.clusterer
-    # a near-twin that, with nothing allowed to join or merge, opens a story of its own
     _write(d, "b.txt", TWIN)
     c.copies = False
     c.threshold_ = 1.1
     p.merger.merge_at = 1.1
     p.ingest([d])
+    return p
+
+
+def test_move_that_empties_a_singleton_story_leaves_a_redirect(db_path: str) -> None:
+    p = _apart(db_path, "m")
+    store, c = p.store, p.clusterer
     before = {aid: store.membership(aid)["story_id"] for aid in ("a", "b")}
     assert before["a"] != before["b"]
     c.threshold_ = 0.5  # now the two fit each other: reassign puts one with the other
@@ -349,17 +355,8 @@ def test_split_does_not_put_a_group_into_a_story_its_first_member_founded_and_le
 
 
 def test_story_id_used_again_no_longer_redirects(db_path: str) -> None:
-    p = Pipeline(Store(db_path), encoder="fake")
-    store = p.store
-    d = Path(db_path).parent / "r"
-    _write(d, "a.txt", QUAKE)
-    p.ingest([d])
-    c = p.clusterer
-    _write(d, "b.txt", TWIN)
-    c.copies = False
-    c.threshold_ = 1.1
-    p.merger.merge_at = 1.1
-    p.ingest([d])
+    p = _apart(db_path, "r")
+    store, c = p.store, p.clusterer
     sa, sb = store.membership("a")["story_id"], store.membership("b")["story_id"]
     c.threshold_ = p.merger.merge_at = 0.5
     p._apply(p.merger.merge(c))  # b's story merges into a's and redirects there

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,20 +67,23 @@ class CopyDetector:
                 best = CopyMatch(other, "near-verbatim", j)
         return best
 
-    def translation(self, s: ArticleSignals, other: ArticleSignals) -> CopyMatch | None:
-        """Return a translation match when ``s`` renders ``other`` passage by passage in another language."""
-        if not s.lang or not other.lang or s.lang == other.lang:
+    def translation(self, s: ArticleSignals, others: Iterable[ArticleSignals]) -> CopyMatch | None:
+        """Return the first of ``others`` that ``s`` renders passage by passage in another language, if any."""
+        a = s.passages
+        if not s.lang or len(a) < 2:  # a translation is matched passage by passage
             return None
-        a, b = s.passages, other.passages
-        if min(len(a), len(b)) < 2 or abs(len(a) - len(b)) > max(1, len(a) // 3):
-            return None
-        sims = a @ b.T
-        align = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
-        if align < self.translation_alignment:
-            return None
-        if s.numbers and other.numbers and len(s.numbers & other.numbers) / len(s.numbers | other.numbers) < 0.5:
-            return None
-        return CopyMatch(other.id, "translation", align)
+        for other in others:
+            b = other.passages
+            if not other.lang or s.lang == other.lang or len(b) < 2 or abs(len(a) - len(b)) > max(1, len(a) // 3):
+                continue
+            sims = a @ b.T
+            align = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
+            if align < self.translation_alignment:
+                continue
+            if s.numbers and other.numbers and len(s.numbers & other.numbers) / len(s.numbers | other.numbers) < 0.5:
+                continue
+            return CopyMatch(other.id, "translation", align)
+        return None
 
     def add(self, s: ArticleSignals) -> None:
         """Index ``s`` so later articles can be found to copy it."""

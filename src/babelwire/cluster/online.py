@@ -307,14 +307,7 @@ class StoryClusterer:
         match = self.copy_detector_.near_verbatim(s)
         if match is not None:
             return match
-        if len(s.passages) < 2:  # a translated copy is matched passage by passage
-            return None
-        for label in labels[:5].tolist():
-            other = self.signals_[self.labels_[label]]
-            match = self.copy_detector_.translation(s, other)
-            if match is not None:
-                return match
-        return None
+        return self.copy_detector_.translation(s, (self.signals_[self.labels_[label]] for label in labels[:5].tolist()))
 
     def learn_one(self, x: dict[str, Any]) -> Assignment:
         """Assign ``x`` (joining or opening a story), update the state, and return the assignment."""

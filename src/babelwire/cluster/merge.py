@@ -172,12 +172,12 @@ class MergeSplit:
             focus = sorted({m for sid in story_ids if sid in c.stories_ for m in c.stories_[sid].members})
 
         def fit(aid: str, sid: str) -> float | None:
-            s = c.signals_[aid]
+            s, v = c.signals_[aid], c.vector(aid)
             others = [m for m in c.stories_[sid].members if m != aid]
             if not others:
                 return None
             if len(others) > self.reassign_members:
-                others = sorted(others, key=lambda m: (-float(c.vector(m) @ c.vector(aid)), m))
+                others = sorted(others, key=lambda m: (-float(c.vector(m) @ v), m))
                 others = others[: self.reassign_members]
             return float(np.mean(c.scorer_.probabilities(s, [c.signals_[m] for m in others], df=c.df_,
                                                          centre=centre)))

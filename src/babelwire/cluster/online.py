@@ -327,7 +327,8 @@ class StoryClusterer:
         included, and is decided in order; what changes is the work: the nearest
         neighbours among the stored articles are looked up for the whole batch at
         once (on all cores), those within the batch are found exactly, and the
-        batch enters the index in one step.
+        batch enters the index in one step, in a background thread while the
+        next batch is decided (until then look-ups find it exactly).
         """
         out: list[Assignment | None] = [None] * len(xs)
         batch: list[tuple[int, ArticleSignals]] = []
@@ -345,6 +346,8 @@ class StoryClusterer:
         if batch:
             Q = np.stack([s.centred for _, s in batch if s.centred is not None])
             stored_labels, stored_sims = self.index_.query_many(Q, self.neighbours)
+            # the previous batch enters the graph on the other core while this one is decided
+            self.index_.insert_pending(background=True)
             within = Q @ Q.T
             first = len(self.labels_)
             for j, (i, s) in enumerate(batch):
@@ -359,7 +362,7 @@ class StoryClusterer:
                 if "copy_of" in a.evidence:
                     self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
                 out[i] = a
-            labels_added = self.index_.add_many(Q)
+            labels_added = self.index_.add_many(Q, defer=True)  # found exactly until the next batch inserts them
             assert labels_added[0] == first and labels_added[-1] == len(self.labels_) - 1
         for i, x in enumerate(xs):  # an id repeated within the batch: already assigned by then
             if out[i] is None:

@@ -369,3 +369,70 @@ def test_story_id_used_again_no_longer_redirects(db_path: str) -> None:
     assert store.resolve_story(sb) == sb
     assert [x["id"] for x in store.story(sb)["articles"]] == ["b"]
     assert [x["id"] for x in store.story(sa)["articles"]] == ["a"]
+
+
+def _crowded_stream(n: int, per_event: int, dim: int = 64, seed: int = 3) -> list[dict]:
+    """Reports of n / per_event events, all leaning one way (as e5 vectors do), with entity pools."""
+    rng = np.random.default_rng(seed)
+    events = rng.normal(size=(n // per_event, dim))
+    events /= np.linalg.norm(events, axis=1, keepdims=True)
+    shared = rng.normal(size=dim)
+    shared /= np.linalg.norm(shared)
+    out = []
+    for i in range(n):
+        e = int(rng.integers(len(events)))
+        v = 0.85 * shared + 0.45 * events[e] + 0.2 * rng.normal(size=dim) / np.sqrt(dim)
+        v = (v / np.linalg.norm(v)).astype(np.float32)
+        out.append({"id": f"a{i}", "signals": ArticleSignals(
+            id=f"a{i}", lang=("en", "de")[i % 2], source=f"s{i % 20}", day=None, full=v, lead=v,
+            passages=v[None, :], entities=Counter({f"e{e}n{k}": 1 for k in rng.choice(8, 3, replace=False)}))})
+    return out
+
+
+def test_reassign_rounds_look_again_only_where_something_changed():
+    """Skipping articles whose stories did not change gives the moves of looking at every article each round."""
+    import copy
+
+    stream = _crowded_stream(2500, 3, seed=0)
+    c = StoryClusterer()
+    for i in range(0, len(stream), 32):
+        c.learn_many(stream[i : i + 32])
+    c.index_.exact_below = 500  # the graph answers, as in a large store
+    reference = copy.deepcopy(c)
+    got = MergeSplit(reassign_rounds=3).reassign(c)
+    expected: list[StoryChange] = []
+    rounds_with_moves = 0
+    for _ in range(3):  # one full round at a time: every article looked at again
+        moves = MergeSplit(reassign_rounds=1).reassign(reference)
+        expected += moves
+        rounds_with_moves += bool(moves)
+        if not moves:
+            break
+    assert rounds_with_moves >= 2  # the later rounds had work to do
+    assert [m.as_dict() for m in got] == [m.as_dict() for m in expected]
+    assert c.assignments() == reference.assignments()
+
+
+def test_merge_rounds_look_again_only_where_something_changed():
+    """Skipping stories whose probes found no changed story gives the merges of looking at them all again."""
+    import copy
+
+    stream = _crowded_stream(2500, 10, seed=0)
+    c = StoryClusterer()
+    for i in range(0, len(stream), 32):
+        c.learn_many(stream[i : i + 32])
+    c.index_.exact_below = 500
+    reference = copy.deepcopy(c)
+    got = MergeSplit().merge(c)
+    expected: list[StoryChange] = []
+    focus, rounds_with_merges = set(reference.stories_), 0
+    for _ in range(3):  # one full round at a time: the stories looked at, and those that grew, all again
+        merges = MergeSplit(merge_rounds=1).merge(reference, focus)
+        expected += merges
+        rounds_with_merges += bool(merges)
+        if not merges:
+            break
+        focus = {s for s in focus | {m.story_id for m in merges} if s in reference.stories_}
+    assert rounds_with_merges >= 2
+    assert [m.as_dict() for m in got] == [m.as_dict() for m in expected]
+    assert c.assignments() == reference.assignments()

@@ -47,7 +47,8 @@ class MergeSplit:
     def __init__(self, *, merge_at: float | None = 0.6, split_below: float | None = None, neighbours: int = 8,
                  sample: int = 3, min_centroid_cosine: float = 0.0, max_split_size: int = 40,
                  top_share: float = 1.0, min_group: int = 1, min_split_size: int = 3,
-                 reassign_members: int = 3, reassign_neighbours: int = 10, reassign_rounds: int = 3) -> None:
+                 reassign_members: int = 3, reassign_neighbours: int = 10, reassign_rounds: int = 3,
+                 merge_rounds: int = 3) -> None:
         self.merge_at = merge_at
         self.split_below = split_below
         self.neighbours = neighbours
@@ -60,6 +61,7 @@ class MergeSplit:
         self.reassign_members = reassign_members
         self.reassign_neighbours = reassign_neighbours
         self.reassign_rounds = reassign_rounds
+        self.merge_rounds = merge_rounds
 
     def _set_score(self, c: StoryClusterer, a: list[str], b: list[str], ca: np.ndarray, cb: np.ndarray) -> float:
         def nearest(members: list[str], centre: np.ndarray) -> list[str]:
@@ -130,7 +132,7 @@ class MergeSplit:
         step = 0
         changed: dict[str, int] = {}  # story id -> step of its last change
         looked: dict[str, tuple[int, list[int]]] = {}  # story id -> (step it was looked at, its probe hits)
-        for _ in range(3):
+        for _ in range(self.merge_rounds):
             merged: set[str] = set()  # stories that grew this round: looked at again next round
             start = step
             stale = [sid for sid in focus if sid not in looked or changed.get(sid, -1) >= looked[sid][0]]

@@ -303,16 +303,12 @@ class Pipeline:
 
     def unlink(self, a: str) -> str:
         """Take article ``a`` out of its story into a story of its own, and keep it out; return the new id."""
-        from .cluster import story_id_for
-
         old = self._story_of(a)
         c = self.clusterer
         others = [m for m in c.stories_[old].members if m != a]
         if not others:
             raise ConstraintError(f"article {a!r} is alone in its story already")
-        new = story_id_for(a)
-        if new == old:  # ``a`` founded the story: the others keep its id
-            new = story_id_for(f"{a}\x00{old}")
+        new = c.free_story_id([a])  # when ``a`` founded a live story (this one or another), that keeps its id
         with self.store.transaction():
             for o in others:
                 self.store.add_constraint("unlink", a, o)

@@ -371,6 +371,72 @@ def test_story_id_used_again_no_longer_redirects(db_path: str) -> None:
     assert [x["id"] for x in store.story(sa)["articles"]] == ["a"]
 
 
+def _founder_moved_away() -> tuple[StoryClusterer, str, str]:
+    """k0 (an event-C report) founded the story now holding K's reports, and sits in B's story."""
+    c = StoryClusterer(scorer=_COS_ONLY, window_days=3)
+    rng = np.random.default_rng(7)
+    ev = {e: _unit(rng.normal(size=32)) for e in "bk" + "c"}
+
+    def learn(aid: str, e: str) -> str:
+        return c.learn_one({"id": aid, "vector": _unit(ev[e] + 0.05 * rng.normal(size=32)),
+                            "published": "2022-02-01"}).story_id
+
+    founded = learn("k0", "c")
+    for aid in ("k1", "k2"):
+        if learn(aid, "k") != founded:
+            c.move(aid, founded)
+    home_b = learn("b0", "b")
+    for aid in ("b1", "b2"):
+        learn(aid, "b")
+    c.move("k0", home_b)
+    return c, founded, home_b
+
+
+def test_reassign_lets_an_article_that_fits_nowhere_leave_even_when_it_founded_another_story() -> None:
+    c, founded, home_b = _founder_moved_away()
+    (change,) = MergeSplit().reassign(c, [home_b])
+    assert change.articles == ["k0"] and change.story_id == home_b
+    assert change.other_id not in (founded, home_b)  # a story of its own, not back into K's
+    assert c.stories_[change.other_id].members == ["k0"]
+    assert sorted(c.stories_[founded].members) == ["k1", "k2"]
+
+
+def test_free_story_id_skips_live_stories() -> None:
+    c, founded, home_b = _founder_moved_away()
+    assert founded == story_id_for("k0")
+    assert c.free_story_id(["k0"]) not in c.stories_
+    assert c.free_story_id(["k0", "zz"]) == story_id_for("zz")
+    assert c.free_story_id(["b1"]) == story_id_for("b1")
+
+
+UNRELATED = """Central bank keeps rates on hold
+2 March 2023
+The national bank left its main interest rate at 4.5 percent on Thursday, citing slowing inflation.
+Governor Anna Petrova said the board would watch wage growth before the next decision in April.
+"""
+
+
+def test_unlink_does_not_put_an_article_into_a_story_it_founded_and_left(db_path: str) -> None:
+    p = Pipeline(Store(db_path), encoder="fake")
+    d = Path(db_path).parent / "u"
+    _write(d, "a.txt", QUAKE)
+    _write(d, "b.txt", TWIN)
+    p.ingest([d])
+    founded = p.store.membership("a")["story_id"]
+    assert founded == story_id_for("a") and p.store.membership("b")["story_id"] == founded
+    _write(d, "c.txt", UNRELATED)
+    p.ingest([d])
+    other = p.store.membership("c")["story_id"]
+    assert other != founded
+    p.clusterer.move("a", other)  # "a" now sits in c's story; the story it founded holds "b"
+    p._apply([StoryChange("move", founded, other, ["a"], 0.1)])
+    new = p.unlink("a")
+    assert new not in (founded, other)
+    assert [x["id"] for x in p.store.story(new)["articles"]] == ["a"]
+    assert [x["id"] for x in p.store.story(founded)["articles"]] == ["b"]
+    assert [x["id"] for x in p.store.story(other)["articles"]] == ["c"]
+
+
 def _crowded_stream(n: int, per_event: int, dim: int = 64, seed: int = 3) -> list[dict]:
     """Reports of n / per_event events, all leaning one way (as e5 vectors do), with entity pools."""
     rng = np.random.default_rng(seed)

@@ -240,8 +240,7 @@ class MergeSplit:
                     continue
                 s, own = c.signals_[aid], c.story_of_[aid]
                 neighbour_stories = {c.story_of_[b] for b in near[aid]}
-                if aid in looked and all(changed.get(sid, -1) < looked[aid]
-                                         for sid in (own, story_id_for(aid), *neighbour_stories)):
+                if aid in looked and all(changed.get(sid, -1) < looked[aid] for sid in (own, *neighbour_stories)):
                     continue
                 step += 1
                 looked[aid] = step
@@ -257,9 +256,9 @@ class MergeSplit:
                 if best_sid is not None and best >= threshold and (own_fit is None or best > own_fit):
                     target = best_sid
                 elif own_fit is not None and own_fit < threshold and best < threshold:
-                    target = story_id_for(aid)
-                    if target in c.stories_:  # it founded this story: the others leave instead
+                    if own == story_id_for(aid):  # it founded this story: the others leave instead
                         continue
+                    target = c.free_story_id([aid])
                 if target is None:
                     continue
                 c.move(aid, target)
@@ -312,25 +311,12 @@ class MergeSplit:
             if not force and (cross >= split_below or self._linked_across(c, members, big)):
                 continue
             for g in big[1:]:
-                new_id = _free_story_id(c, [members[i] for i in sorted(g)])
+                new_id = c.free_story_id([members[i] for i in sorted(g)])
                 moved = [members[i] for i in sorted(g)]
                 for aid in moved:
                     c.move(aid, new_id)
                 changes.append(StoryChange("split", sid, new_id, moved, cross))
         return changes
-
-
-def _free_story_id(c: StoryClusterer, group: list[str]) -> str:
-    """Return the id for a story split off as ``group``: its first member's own story id, unless a live
-    story has it (that member founded a story it has since left), then the next member's, and so on."""
-    for aid in group:
-        sid = story_id_for(aid)
-        if sid not in c.stories_:
-            return sid
-    n = 1
-    while (sid := story_id_for(f"{group[0]}\x00{n}")) in c.stories_:
-        n += 1
-    return sid
 
 
 def _two_groups(P: np.ndarray) -> list[list[int]]:

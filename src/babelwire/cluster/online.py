@@ -423,6 +423,19 @@ class StoryClusterer:
         new.add(article_id, v, _window_day(s))
         self.story_of_[article_id] = story_id
 
+    def free_story_id(self, articles: Sequence[str]) -> str:
+        """Return an id no live story has, for a story of ``articles``: the first one's own story id, unless
+        a live story has it (that article founded a story it has since left), then the next one's, and so on."""
+        stories = getattr(self, "stories_", {})
+        for aid in articles:
+            sid = story_id_for(aid)
+            if sid not in stories:
+                return sid
+        n = 1
+        while (sid := story_id_for(f"{articles[0]}\x00{n}")) in stories:
+            n += 1
+        return sid
+
     def relabel(self, story_of: dict[str, str]) -> None:
         """Replace the story of each article (after a merge/split pass) and rebuild story summaries."""
         self.story_of_ = dict(story_of)

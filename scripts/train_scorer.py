@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from babelwire.evaluate.datasets import load_pairs
-from babelwire.evaluate.pairs import TIME_PRIOR, build_pair_table, train_params
+from babelwire.evaluate.pairs import CLEAR_WEIGHT, L2, TIME_PRIOR, build_pair_table, train_params
 from babelwire.pipeline import Pipeline
 from babelwire.signals import get_encoder
 from babelwire.store import Store
@@ -29,8 +29,8 @@ def main() -> None:
     ap.add_argument("directory", help="dataset folder with articles.jsonl and pairs.jsonl")
     ap.add_argument("--db", default="train-scorer.db", help="store caching the embeddings")
     ap.add_argument("--encoder", default=None, help="encoder (default: the fastest installed)")
-    ap.add_argument("--l2", type=float, default=10.0, help="L2 regularisation strength")
-    ap.add_argument("--clear-weight", type=float, default=1.0,
+    ap.add_argument("--l2", type=float, default=L2, help="L2 regularisation strength")
+    ap.add_argument("--clear-weight", type=float, default=CLEAR_WEIGHT,
                     help="weight of clearly same / clearly different pairs against ambiguous ones")
     ap.add_argument("--out", default=str(OUT), help="parameter file to write")
     ap.add_argument("--grace-days", type=float, default=TIME_PRIOR["grace_days"],

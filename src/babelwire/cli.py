@@ -354,9 +354,12 @@ def eval_pairs(directory, db, encoder, threads, fmt, folds, quiet):
 @format_option
 @click.option("--orders", type=int, default=1, show_default=True,
               help="Also cluster in this many shuffled orders and report the spread of F1.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the shuffled orders.")
+@click.option("--folds", type=int, default=0, show_default=True,
+              help="Also cross-validate (pair datasets): each fold's pairs judged by stories clustered with "
+                   "a scorer trained on the other folds. 5 is usual; 0 skips it.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the shuffled orders and the folds.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def eval_clusters(directory, db, encoder, threads, fmt, orders, seed, quiet):
+def eval_clusters(directory, db, encoder, threads, fmt, orders, folds, seed, quiet):
     """Cluster every article of DIRECTORY from an empty state and score the stories.
 
     DIRECTORY is a pair dataset (articles.jsonl + pairs.jsonl; a `story` field on
@@ -370,7 +373,7 @@ def eval_clusters(directory, db, encoder, threads, fmt, orders, seed, quiet):
     store = open_store(db)
     with _progress_bar(quiet) as bar:
         result = evaluate_clusters(directory, store, encoder=get_encoder(encoder, threads=threads), orders=orders,
-                                   seed=seed, progress=_stage_progress(bar))
+                                   seed=seed, folds=folds, progress=_stage_progress(bar))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -384,6 +387,10 @@ def eval_clusters(directory, db, encoder, threads, fmt, orders, seed, quiet):
         b = result["bcubed"]
         c.print(f"BCubed against {result['gold_stories']} gold stories: precision {_fmt(b['precision'])} "
                 f"recall {_fmt(b['recall'])} F1 {_fmt(b['f1'])}", highlight=False)
+    if "cross_validated" in result:
+        v = result["cross_validated"]
+        c.print(f"{v['folds']}-fold cross-validated (scorer trained without the pairs it judges): precision "
+                f"{_fmt(v['precision'])} recall {_fmt(v['recall'])} F1 {_fmt(v['f1'])}", highlight=False)
     if "orders" in result:
         o = result["orders"]
         c.print(f"{len(o['runs'])} shuffled orders: {o['metric']} from {_fmt(o['min'])} to {_fmt(o['max'])} "

@@ -12,13 +12,14 @@ import numpy as np
 
 from ..cluster.merge import MergeSplit
 from ..cluster.online import StoryClusterer
-from ..cluster.scoring import scorer_for
+from ..cluster.scoring import PairScorer, scorer_for
 from ..errors import ReadError
 from ..pipeline import Pipeline
 from ..signals.profile import ArticleSignals
 from ..store import Store
 from .datasets import load_pairs
 from .metrics import bcubed, prf
+from .pairs import build_pair_table, pair_folds, train_params
 
 __all__ = ["evaluate_clusters", "cluster_signals", "load_gold"]
 
@@ -60,10 +61,11 @@ def cluster_signals(
     encoder: Any,
     order: Sequence[int] | np.ndarray | None = None,
     batch_size: int = 32,
+    scorer: PairScorer | None = None,
 ) -> dict[str, str]:
     """Return article id -> story id after clustering ``signals`` from an empty state, then the merge,
-    split and reassign pass."""
-    c = StoryClusterer(scorer=scorer_for(encoder))
+    split and reassign pass (with ``scorer``, or the encoder's packaged one)."""
+    c = StoryClusterer(scorer=scorer if scorer is not None else scorer_for(encoder))
     xs = [{"id": signals[i].id, "signals": signals[i]} for i in (order if order is not None else range(len(signals)))]
     for i in range(0, len(xs), batch_size):  # in the batches the pipeline ingests in
         c.learn_many(xs[i : i + batch_size])
@@ -84,13 +86,16 @@ def evaluate_clusters(
     encoder: Any = None,
     orders: int = 1,
     seed: int = 0,
+    folds: int = 0,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Return same-story P/R/F1 over labelled pairs, story counts, singleton rate and BCubed for a dataset.
 
     Articles are ingested into ``store`` (which caches their embeddings); the
     clustering itself starts empty, in input order, and — with ``orders`` > 1 —
-    again in shuffled orders, reporting the spread of F1.
+    again in shuffled orders, reporting the spread of F1. With ``folds`` > 1 on a
+    pair dataset, also ``cross_validated``: pair P/R/F1 where each fold's pairs are
+    judged by stories clustered with a scorer trained on the other folds' pairs.
     """
     directory = Path(directory)
     inputs, gold, pairs = load_gold(directory)
@@ -126,6 +131,8 @@ def evaluate_clusters(
         b = bcubed(assign, gold)
         result["bcubed"] = b
         result["gold_stories"] = len(set(gold.values()))
+    if folds > 1 and pairs:
+        result["cross_validated"] = _cross_validated(directory, pipeline, signals, expand, folds=folds, seed=seed)
     if orders > 1:
         rng = np.random.default_rng(seed)
         runs = []
@@ -144,3 +151,32 @@ def evaluate_clusters(
                             "spread": (max(vals) - min(vals)) if vals else None,
                             "min": min(vals) if vals else None, "max": max(vals) if vals else None}
     return result
+
+
+def _cross_validated(
+    directory: Path,
+    pipeline: Pipeline,
+    signals: Sequence[ArticleSignals],
+    expand: Callable[[dict[str, str]], dict[str, str]],
+    *,
+    folds: int,
+    seed: int,
+) -> dict[str, Any]:
+    """Pair P/R/F1 with no pair judged by a scorer trained on it: for each fold (as ``eval pairs`` draws
+    them), a scorer trained on the other folds clusters every article, and the fold's pairs are scored."""
+    table = build_pair_table(load_pairs(directory), pipeline)
+    fold = pair_folds(table, folds=folds, seed=seed)
+    predicted: list[bool] = []
+    actual: list[bool] = []
+    for k in range(folds):
+        log.info("cross-validation: fold %d of %d", k + 1, folds)
+        scorer = PairScorer(params=train_params(table, np.where(fold != k)[0]))
+        assign = expand(cluster_signals(signals, encoder=pipeline.encoder, scorer=scorer))
+        for i in np.where(fold == k)[0]:
+            p = table.pairs[i]
+            if p.label is not None and p.id1 in assign and p.id2 in assign:
+                predicted.append(assign[p.id1] == assign[p.id2])
+                actual.append(bool(p.label))
+    m = prf(predicted, actual)
+    return {"folds": folds, "precision": m["precision"], "recall": m["recall"], "f1": m["f1"],
+            "labelled_pairs": len(actual)}

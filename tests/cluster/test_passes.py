@@ -311,14 +311,20 @@ def test_move_that_empties_a_singleton_story_leaves_a_redirect(db_path: str) -> 
     assert store.audit_log()[0]["action"] == "move"
 
 
-def test_move_out_of_a_story_that_keeps_members_leaves_no_redirect(db_path: str) -> None:
+def _together(db_path: str, folder: str) -> tuple[Pipeline, Path, str]:
+    """Return a pipeline holding QUAKE (a) and TWIN (b) in the story a founded, their folder, and its id."""
     p = Pipeline(Store(db_path), encoder="fake")
-    d = Path(db_path).parent / "n"
+    d = Path(db_path).parent / folder
     _write(d, "a.txt", QUAKE)
     _write(d, "b.txt", TWIN)
     p.ingest([d])
     sid = p.store.membership("a")["story_id"]
-    assert p.store.membership("b")["story_id"] == sid
+    assert sid == story_id_for("a") and p.store.membership("b")["story_id"] == sid
+    return p, d, sid
+
+
+def test_move_out_of_a_story_that_keeps_members_leaves_no_redirect(db_path: str) -> None:
+    p, _, sid = _together(db_path, "n")
     p.clusterer.move("b", story_id_for("b"))
     p._apply([StoryChange("move", sid, story_id_for("b"), ["b"], 0.1)])
     assert p.store.membership("b")["story_id"] == story_id_for("b")
@@ -417,13 +423,7 @@ Governor Anna Petrova said the board would watch wage growth before the next dec
 
 
 def test_unlink_does_not_put_an_article_into_a_story_it_founded_and_left(db_path: str) -> None:
-    p = Pipeline(Store(db_path), encoder="fake")
-    d = Path(db_path).parent / "u"
-    _write(d, "a.txt", QUAKE)
-    _write(d, "b.txt", TWIN)
-    p.ingest([d])
-    founded = p.store.membership("a")["story_id"]
-    assert founded == story_id_for("a") and p.store.membership("b")["story_id"] == founded
+    p, d, founded = _together(db_path, "u")
     _write(d, "c.txt", UNRELATED)
     p.ingest([d])
     other = p.store.membership("c")["story_id"]

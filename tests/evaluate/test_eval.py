@@ -58,3 +58,14 @@ def test_eval_pairs_cross_validates(pair_dataset, tmp_path):
     result = evaluate_pairs(str(pair_dataset), Store(tmp_path / "p.db"), folds=3)
     assert result["pairs_missing"] == 0
     assert result["cross_validated"]["folds"] == 3
+
+
+def test_eval_clusters_says_when_there_is_nothing_to_cross_validate(tmp_path, caplog):
+    d = tmp_path / "gold"
+    d.mkdir()
+    (d / "articles.jsonl").write_text(json.dumps({"id": "x", "text": (EXAMPLES / "articles" / "e01_en_caspianwire.txt")
+                                                  .read_text(encoding="utf-8"), "story": "s1"}) + "\n")
+    with caplog.at_level("WARNING"):
+        result = evaluate_clusters(d, Store(tmp_path / "g.db"), folds=5)
+    assert "cross_validated" not in result and result["bcubed"]["f1"] == 1.0
+    assert "no labelled pairs" in caplog.text

@@ -227,9 +227,9 @@ class MergeSplit:
             return out
 
         changes: list[StoryChange] = []
-        # An article is looked at again only when a story its decision reads (its own, its
-        # neighbours', the one it founded) changed since it was last looked at: the same
-        # decisions as looking at every article every round, for a fraction of the work.
+        # An article is looked at again only when a story its decision reads (its own, or its
+        # nearest articles') changed since it was last looked at: the same decisions as looking
+        # at every article every round, for a fraction of the work.
         step = 0
         changed: dict[str, int] = {}  # story id -> step of its last change
         looked: dict[str, int] = {}  # article id -> step it was last looked at

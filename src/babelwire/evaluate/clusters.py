@@ -133,6 +133,8 @@ def evaluate_clusters(
         result["gold_stories"] = len(set(gold.values()))
     if folds > 1 and pairs:
         result["cross_validated"] = _cross_validated(directory, pipeline, signals, expand, folds=folds, seed=seed)
+    elif folds > 1:
+        log.warning("%s has no labelled pairs (pairs.jsonl) to cross-validate on; folds ignored", directory)
     if orders > 1:
         rng = np.random.default_rng(seed)
         runs = []

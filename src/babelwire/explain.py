@@ -34,6 +34,11 @@ def explain_text(article: dict[str, Any]) -> str:
     if ev.get("reason") == "copy":
         lines.append(f"It is a {ev['copy_kind']} copy of {ev['copy_of']} (similarity {ev['copy_similarity']}), "
                      "so it joined that article's story and does not count as an independent source.")
+        if ev.get("original_arrived_later"):
+            lines.append(f"It was stored first, but {ev['copy_of']}, which arrived later, was published before it.")
+    elif ev.get("reason") == "original of a copy":
+        lines.append(f"It was published before {ev['original_of']}, stored earlier, which is a {ev['copy_kind']} "
+                     f"copy of it (similarity {ev['copy_similarity']}): it joined that story as the original.")
     elif ev.get("reason") == "linked by a user":
         lines.append(f"A user linked it to {ev.get('linked_to')}.")
     elif ev.get("reason") == "unlinked by a user":

@@ -146,6 +146,7 @@ class Pipeline:
         articles = list(self.store.iter_articles([r["id"] for r in rows]))
         signals = {s.id: s for s in self.extractor.extract(articles)}
         clusterer.restore([{**r, "signals": signals[r["id"]], "vector": signals[r["id"]].full} for r in rows])
+        getattr(clusterer, "pop_turned_copies", dict)()  # restoring finds nothing new
 
     # -- ingest --------------------------------------------------------------------------
     def read(self, paths: Sequence[str | Path]) -> ReadResult:
@@ -240,7 +241,21 @@ class Pipeline:
                 self.store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
                 report.touched_stories.add(asg.story_id)
                 report.stored.append(a.id)
+            self._record_turned_copies()
             self._refresh_headlines({asg.story_id for asg in assignments})
+
+    def _record_turned_copies(self, clusterer: Any = None) -> None:
+        """Mark stored articles as copies of an arrival published before them that they reproduce."""
+        turned: dict[str, str] = getattr(clusterer or self.clusterer, "pop_turned_copies", dict)()
+        for copy, original in turned.items():
+            m = self.store.membership(copy)
+            o = self.store.membership(original)
+            if m is None or o is None:
+                continue
+            rel = {k: o["evidence"].get(k) for k in ("copy_kind", "copy_similarity")}
+            self.store.assign(copy, m["story_id"], score=m["score"],
+                              evidence={**m["evidence"], "reason": "copy", "copy_of": original, **rel,
+                                        "original_arrived_later": True})
 
     # -- keeping the store in step with the clusterer -------------------------------------------
     def _refresh_headlines(self, story_ids: Iterable[str]) -> None:
@@ -406,6 +421,7 @@ class Pipeline:
         fresh.relabel(final)
         moved = [aid for aid in final if final[aid] != old_of.get(aid)]
         with self.store.transaction():
+            self._record_turned_copies(fresh)  # in publication order a copy seldom comes first, but it can
             for aid in moved:
                 m = self.store.membership(aid) or {"score": None, "evidence": {}}
                 if not self.store.story_exists(final[aid]):

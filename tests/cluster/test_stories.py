@@ -158,3 +158,32 @@ def test_explain_prints_reasons(corpus, db_path):
     assert data["evidence"]["copy_of"] == "quake_a"
     out = run.invoke(cli, ["article", "rate", "--explain", "--db", db_path]).stdout
     assert "opened a new story" in out
+
+
+def _jsonl(path, records) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
+def test_earliest_report_is_the_original_even_when_its_copy_arrived_first(tmp_path, db_path):
+    from babelwire.explain import explain_text
+    from babelwire.views import article_json
+
+    late = {"id": "late", "source": "aggregator", "published": "2023-03-15T09:00:00", "title": "Quake",
+            "text": QUAKE.replace("27 people", "28 people")}
+    early = {"id": "early", "source": "news", "published": "2023-03-14T08:00:00", "title": "Quake", "text": QUAKE}
+    p = _pipe(db_path)
+    _jsonl(tmp_path / "first" / "a.jsonl", [late])
+    p.ingest([tmp_path / "first"])
+    _jsonl(tmp_path / "second" / "b.jsonl", [early])
+    p.ingest([tmp_path / "second"])
+    e, lt = p.store.membership("early"), p.store.membership("late")
+    assert e["story_id"] == lt["story_id"]
+    assert "copy_of" not in e["evidence"] and e["evidence"]["original_of"] == "late"
+    assert lt["evidence"]["copy_of"] == "early" and lt["evidence"]["original_arrived_later"] is True
+    story = p.store.story(e["story_id"])
+    assert story["copies"] == 1 and story["independent_sources"] == 1
+    assert "published before late" in explain_text(article_json(p.store, "early"))
+    # a restarted pipeline knows "late" is a copy (so a still earlier report would not turn it round twice)
+    p2 = _pipe(db_path)
+    assert p2.clusterer.copy_of_["late"]["copy_of"] == "early"

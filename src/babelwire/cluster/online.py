@@ -195,7 +195,8 @@ class StoryClusterer:
         self.copy_detector_ = CopyDetector()
         if not hasattr(self, "constraints_"):  # set_constraints may come before the first article
             self.constraints_ = Constraints()
-        self.copy_of_: dict[str, dict[str, Any]] = {}
+        self.copy_of_: dict[str, dict[str, Any]] = {}  # copy -> its relation to its original
+        self.copies_turned_: dict[str, str] = {}  # stored original found to copy a later, earlier-published arrival
         self.means_ = LanguageMeans(dim, prior=self.scorer_.mean_vector(dim))
         self.sum_full_ = np.zeros(dim, np.float64)
         self.sum_lead_ = np.zeros(dim, np.float64)
@@ -316,8 +317,7 @@ class StoryClusterer:
         if a.evidence.get("reason") == "already assigned":
             return a
         self._add(a.story_id, s)
-        if "copy_of" in a.evidence:
-            self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
+        self._record_copy(s, a)
         return a
 
     def learn_many(self, xs: Sequence[dict[str, Any]]) -> list[Assignment]:
@@ -359,8 +359,7 @@ class StoryClusterer:
                     labels, sims = labels[top], sims[top]
                 a = self._predict(s, (labels, sims))
                 self._add(a.story_id, s, counted=True, indexed=False)
-                if "copy_of" in a.evidence:
-                    self.copy_of_[s.id] = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
+                self._record_copy(s, a)
                 out[i] = a
             labels_added = self.index_.add_many(Q, defer=True)  # found exactly until the next batch inserts them
             assert labels_added[0] == first and labels_added[-1] == len(self.labels_) - 1
@@ -368,6 +367,35 @@ class StoryClusterer:
             if out[i] is None:
                 out[i] = self.predict_one(x)
         return [a for a in out if a is not None]
+
+    def _record_copy(self, s: ArticleSignals, a: Assignment) -> None:
+        """Remember the copy relation ``a`` found for the learned ``s``.
+
+        The earliest report is the original: when ``s`` was published before the article
+        it copies — which was stored first but is an original itself — the relation turns
+        round. ``s`` is then the original (its evidence says ``original_of``) and the other
+        the copy (``copies_turned``, for the caller to record).
+        """
+        if "copy_of" not in a.evidence:
+            return
+        rel = {k: a.evidence[k] for k in ("copy_of", "copy_kind", "copy_similarity")}
+        o = self.signals_[rel["copy_of"]]
+        if (o.id not in self.copy_of_ and s.dated and o.dated and s.day is not None and o.day is not None
+                and s.day < o.day):
+            self.copy_of_[o.id] = {**rel, "copy_of": s.id}
+            del a.evidence["copy_of"]
+            a.evidence.update(reason="original of a copy", original_of=o.id)
+            if not hasattr(self, "copies_turned_"):  # a clusterer pickled before this existed
+                self.copies_turned_ = {}
+            self.copies_turned_[o.id] = s.id
+            return
+        self.copy_of_[s.id] = rel
+
+    def pop_turned_copies(self) -> dict[str, str]:
+        """Return {copy: original} for the stored articles found since the last call to copy a later
+        arrival that was published before them, and forget them."""
+        turned, self.copies_turned_ = getattr(self, "copies_turned_", {}), {}
+        return turned
 
     def _add(self, story_id: str, s: ArticleSignals, *, counted: bool = False, indexed: bool = True) -> None:
         """Learn ``s`` (prepared: its centred vector from the means before it) as a member of ``story_id``.
@@ -395,9 +423,14 @@ class StoryClusterer:
         self.story_of_[s.id] = story_id
 
     def restore(self, members: Iterable[dict[str, Any]]) -> StoryClusterer:
-        """Rebuild the state from stored memberships: mappings with ``story_id`` and ``signals`` (or ``vector``)."""
+        """Rebuild the state from stored memberships: mappings with ``story_id`` and ``signals`` (or ``vector``),
+        and ``copy_of`` for a copy."""
         for m in members:
-            self._add(str(m["story_id"]), self._prepared(m))
+            s = self._prepared(m)
+            self._add(str(m["story_id"]), s)
+            if m.get("copy_of"):
+                self.copy_of_[s.id] = {"copy_of": str(m["copy_of"]), "copy_kind": m.get("copy_kind"),
+                                       "copy_similarity": m.get("copy_similarity")}
         return self
 
     # -- whole-state views used by the merge pass --------------------------------------------

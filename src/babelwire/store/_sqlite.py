@@ -181,12 +181,14 @@ class Store:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def article_rows(self) -> list[dict[str, Any]]:
-        """Return id, embed hash, publication date and story of every article, in ingest order."""
+        """Return id, embed hash, publication date, story and the article it copies (``copy_of``, or None)
+        of every article, in ingest order."""
         rows = self.db.execute(
-            """SELECT a.id, a.embed_hash, a.published, m.story_id FROM articles a
-               LEFT JOIN memberships m ON m.article_id = a.id ORDER BY a.rowid"""
+            """SELECT a.id, a.embed_hash, a.published, m.story_id, json_extract(m.evidence, '$.copy_of')
+               FROM articles a LEFT JOIN memberships m ON m.article_id = a.id ORDER BY a.rowid"""
         ).fetchall()
-        return [{"id": r[0], "embed_hash": r[1], "published": r[2], "story_id": r[3]} for r in rows]
+        return [{"id": r[0], "embed_hash": r[1], "published": r[2], "story_id": r[3], "copy_of": r[4]}
+                for r in rows]
 
     # -- rejections ----------------------------------------------------------------
     def add_rejection(self, rejection: Rejection) -> None:

@@ -146,7 +146,6 @@ class Pipeline:
         articles = list(self.store.iter_articles([r["id"] for r in rows]))
         signals = {s.id: s for s in self.extractor.extract(articles)}
         clusterer.restore([{**r, "signals": signals[r["id"]], "vector": signals[r["id"]].full} for r in rows])
-        getattr(clusterer, "pop_turned_copies", dict)()  # restoring finds nothing new
 
     # -- ingest --------------------------------------------------------------------------
     def read(self, paths: Sequence[str | Path]) -> ReadResult:

@@ -7,35 +7,15 @@ import pickle
 
 import numpy as np
 import pytest
+from cluster_data import COS_ONLY, event_stream
 
 from babelwire.cluster import CentroidClusterer
 from babelwire.cluster.online import StoryClusterer
-from babelwire.cluster.scoring import PairScorer
-
-# A scorer on whole-text cosine alone, calibrated for the synthetic vectors below.
-_COS_ONLY = PairScorer(params={
-    "features": list(__import__("babelwire.cluster.scoring", fromlist=["FEATURES"]).FEATURES),
-    "mean": [0.8] + [0.0] * 15, "scale": [0.05] + [1.0] * 15, "weights": [3.0] + [0.0] * 15,
-    "bias": 0.0, "threshold": 0.5, "default_background": 0.5,
-})
 
 CLUSTERERS = [
     lambda: CentroidClusterer(threshold=0.8, window_days=3),
-    lambda: StoryClusterer(scorer=_COS_ONLY, window_days=3),
+    lambda: StoryClusterer(scorer=COS_ONLY, window_days=3),
 ]
-
-
-def _stream(seed: int = 0, n_events: int = 4, per_event: int = 5, dim: int = 32):
-    rng = np.random.default_rng(seed)
-    centers = rng.normal(size=(n_events, dim))
-    items = []
-    for e in range(n_events):
-        for j in range(per_event):
-            v = centers[e] + 0.25 * rng.normal(size=dim)
-            items.append({"id": f"e{e}-{j}", "vector": (v / np.linalg.norm(v)).astype(np.float32),
-                          "published": f"2022-02-0{1 + j % 3}", "event": e})
-    order = rng.permutation(len(items))
-    return [items[i] for i in order]
 
 
 @pytest.fixture(params=range(len(CLUSTERERS)), ids=lambda i: type(CLUSTERERS[i]()).__name__)
@@ -45,7 +25,7 @@ def make(request):
 
 def test_groups_events(make):
     c = make()
-    stream = _stream()
+    stream = event_stream()
     got = {x["id"]: c.learn_one(x).story_id for x in stream}
     for a in stream:
         for b in stream:
@@ -53,7 +33,7 @@ def test_groups_events(make):
 
 
 def test_deterministic(make):
-    stream = _stream(1)
+    stream = event_stream(1)
     c1 = make()
     a = [c1.learn_one(x).story_id for x in stream]
     c = make()
@@ -62,7 +42,7 @@ def test_deterministic(make):
 
 
 def test_input_not_mutated(make):
-    stream = _stream(2)
+    stream = event_stream(2)
     before = copy.deepcopy(stream)
     c = make()
     for x in stream:
@@ -74,13 +54,13 @@ def test_input_not_mutated(make):
 def test_empty_and_fresh_state(make):
     c = make()
     assert c.n_stories == 0
-    x = _stream()[0]
+    x = event_stream()[0]
     a = c.predict_one(x)
     assert a.new_story and c.n_stories == 0  # predict_one does not learn
 
 
 def test_pickle_roundtrip_continues_identically(make):
-    stream = _stream(3)
+    stream = event_stream(3)
     c = make()
     for x in stream[:10]:
         c.learn_one(x)
@@ -92,7 +72,7 @@ def test_params_stored_unchanged(make):
     c = make()
     params = {k: v for k, v in vars(c).items() if not k.endswith("_")}
     assert params and all(not isinstance(v, (list, dict, set)) for v in params.values())
-    for x in _stream()[:3]:
+    for x in event_stream()[:3]:
         c.learn_one(x)
     assert {k: v for k, v in vars(c).items() if not k.endswith("_")} == params
 
@@ -107,7 +87,7 @@ def test_time_window_separates_far_apart_reports():
 
 
 def test_restore_rebuilds_state(make):
-    stream = _stream(4)
+    stream = event_stream(4)
     c = make()
     rows = [{**x, "story_id": c.learn_one(x).story_id} for x in stream[:12]]
     r = make().restore(rows)

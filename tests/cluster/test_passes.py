@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cluster_data import COS_ONLY, QUAKE, TWIN, event_stream, write
 
 from babelwire.cluster._base import story_id_for
 from babelwire.cluster.constraints import Constraints
@@ -19,43 +20,6 @@ from babelwire.signals.profile import ArticleSignals
 from babelwire.store import Store
 
 DIM = 16
-
-# As in test_contract.py: a scorer on whole-text cosine alone (probability 0.5 at cosine 0.8).
-_COS_ONLY = PairScorer(params={
-    "features": list(FEATURES),
-    "mean": [0.8] + [0.0] * 15, "scale": [0.05] + [1.0] * 15, "weights": [3.0] + [0.0] * 15,
-    "bias": 0.0, "threshold": 0.5, "default_background": 0.5,
-})
-
-# As in test_stories.py: one report for the fake encoder.
-QUAKE = """Earthquake of magnitude 6.1 shakes Shamakhi
-14 March 2023
-An earthquake of magnitude 6.1 struck near the town of Shamakhi in Azerbaijan on Tuesday morning, the seismology service said.
-Buildings were damaged in Shamakhi and Ismayilli, and 27 people were taken to hospital with light injuries.
-The epicentre lay 12 kilometres north of Shamakhi at a depth of 10 kilometres.
-Emergency minister Kamal Huseynov said rescue teams had checked 340 houses by the evening.
-"""
-TWIN = QUAKE.replace("27 people", "28 people").replace("Tuesday", "Tuesday morning local time")
-
-
-def _write(d: Path, name: str, text: str) -> None:
-    d.mkdir(exist_ok=True)
-    (d / name).write_text(text, encoding="utf-8")
-
-
-def _stream(seed: int = 0, n_events: int = 4, per_event: int = 5, dim: int = 32) -> list[dict]:
-    """Reports of ``n_events`` events, ``per_event`` each, in a shuffled order (as in test_contract.py)."""
-    rng = np.random.default_rng(seed)
-    centers = rng.normal(size=(n_events, dim))
-    items = []
-    for e in range(n_events):
-        for j in range(per_event):
-            v = centers[e] + 0.25 * rng.normal(size=dim)
-            items.append({"id": f"e{e}-{j}", "vector": (v / np.linalg.norm(v)).astype(np.float32),
-                          "published": f"2022-02-0{1 + j % 3}", "event": e})
-    order = rng.permutation(len(items))
-    return [items[i] for i in order]
-
 
 # -- one scorer, pair by pair or all at once ------------------------------------------------------
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -149,8 +113,8 @@ def test_feature_matrix_rows_are_pair_features_and_signals_matter() -> None:
 
 # -- the reassign and split passes on a clusterer -----------------------------------------------------
 def _learned(seed: int = 0) -> tuple[StoryClusterer, dict[int, str]]:
-    c = StoryClusterer(scorer=_COS_ONLY, window_days=3)
-    stream = _stream(seed)
+    c = StoryClusterer(scorer=COS_ONLY, window_days=3)
+    stream = event_stream(seed)
     for x in stream:
         c.learn_one(x)
     home = {x["event"]: c.story_of_[x["id"]] for x in stream}
@@ -241,7 +205,7 @@ def test_average_linkage_undoes_a_chain() -> None:
 
 
 def test_split_undoes_a_chained_story() -> None:
-    c = StoryClusterer(scorer=_COS_ONLY, window_days=3)
+    c = StoryClusterer(scorer=COS_ONLY, window_days=3)
     ids = _chain(c)
     sid = c.story_of_["x0"]
     assert sorted(c.stories_[sid].members) == sorted(ids)
@@ -254,7 +218,7 @@ def test_split_undoes_a_chained_story() -> None:
 
 
 def test_split_does_not_separate_members_a_user_linked() -> None:
-    c = StoryClusterer(scorer=_COS_ONLY, window_days=3)
+    c = StoryClusterer(scorer=COS_ONLY, window_days=3)
     ids = _chain(c)
     sid = c.story_of_["x0"]
     c.constraints_.link("x1", "y2")
@@ -265,7 +229,7 @@ def test_split_does_not_separate_members_a_user_linked() -> None:
 
 
 def test_split_respects_a_link_set_through_set_constraints() -> None:
-    c = StoryClusterer(scorer=_COS_ONLY, window_days=3)
+    c = StoryClusterer(scorer=COS_ONLY, window_days=3)
     _chain(c)
     cons = Constraints()
     cons.link("x0", "y0")
@@ -279,10 +243,10 @@ def _apart(db_path: str, folder: str) -> Pipeline:
     to join or merge, the twin opens a story of its own."""
     p = Pipeline(Store(db_path), encoder="fake")
     d = Path(db_path).parent / folder
-    _write(d, "a.txt", QUAKE)
+    write(d, "a.txt", QUAKE)
     p.ingest([d])
     c = p.clusterer
-    _write(d, "b.txt", TWIN)
+    write(d, "b.txt", TWIN)
     c.copies = False
     c.threshold_ = 1.1
     p.merger.merge_at = 1.1
@@ -315,8 +279,8 @@ def _together(db_path: str, folder: str) -> tuple[Pipeline, Path, str]:
     """Return a pipeline holding QUAKE (a) and TWIN (b) in the story a founded, their folder, and its id."""
     p = Pipeline(Store(db_path), encoder="fake")
     d = Path(db_path).parent / folder
-    _write(d, "a.txt", QUAKE)
-    _write(d, "b.txt", TWIN)
+    write(d, "a.txt", QUAKE)
+    write(d, "b.txt", TWIN)
     p.ingest([d])
     sid = p.store.membership("a")["story_id"]
     assert sid == story_id_for("a") and p.store.membership("b")["story_id"] == sid
@@ -333,7 +297,7 @@ def test_move_out_of_a_story_that_keeps_members_leaves_no_redirect(db_path: str)
 
 
 def test_split_does_not_put_a_group_into_a_story_its_first_member_founded_and_left() -> None:
-    c = StoryClusterer(scorer=_COS_ONLY, window_days=3)
+    c = StoryClusterer(scorer=COS_ONLY, window_days=3)
     rng = np.random.default_rng(7)
     ev = {e: _unit(rng.normal(size=32)) for e in "bck"}
 
@@ -379,7 +343,7 @@ def test_story_id_used_again_no_longer_redirects(db_path: str) -> None:
 
 def _founder_moved_away() -> tuple[StoryClusterer, str, str]:
     """k0 (an event-C report) founded the story now holding K's reports, and sits in B's story."""
-    c = StoryClusterer(scorer=_COS_ONLY, window_days=3)
+    c = StoryClusterer(scorer=COS_ONLY, window_days=3)
     rng = np.random.default_rng(7)
     ev = {e: _unit(rng.normal(size=32)) for e in "bk" + "c"}
 
@@ -424,7 +388,7 @@ Governor Anna Petrova said the board would watch wage growth before the next dec
 
 def test_unlink_does_not_put_an_article_into_a_story_it_founded_and_left(db_path: str) -> None:
     p, d, founded = _together(db_path, "u")
-    _write(d, "c.txt", UNRELATED)
+    write(d, "c.txt", UNRELATED)
     p.ingest([d])
     other = p.store.membership("c")["story_id"]
     assert other != founded

@@ -7,19 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from cluster_data import QUAKE, TWIN, write
 
 from babelwire.cli import cli
 from babelwire.cluster.constraints import Constraints
 from babelwire.pipeline import Pipeline
 from babelwire.store import Store
 
-QUAKE = """Earthquake of magnitude 6.1 shakes Shamakhi
-14 March 2023
-An earthquake of magnitude 6.1 struck near the town of Shamakhi in Azerbaijan on Tuesday morning, the seismology service said.
-Buildings were damaged in Shamakhi and Ismayilli, and 27 people were taken to hospital with light injuries.
-The epicentre lay 12 kilometres north of Shamakhi at a depth of 10 kilometres.
-Emergency minister Kamal Huseynov said rescue teams had checked 340 houses by the evening.
-"""
 RATE = """Central bank raises its key rate to 52.5 percent
 25 April 2024
 The Turkish central bank raised its policy rate from 50 to 52.5 percent on Thursday, surprising economists in Ankara.
@@ -34,21 +28,16 @@ Engineers in Cairo confirmed the first signal from Al-Waha-1 forty minutes after
 """
 
 
-def _write(d: Path, name: str, text: str) -> None:
-    d.mkdir(exist_ok=True)
-    (d / name).write_text(text, encoding="utf-8")
-
-
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     d = tmp_path / "news"
-    _write(d, "quake_a.txt", QUAKE)
+    write(d, "quake_a.txt", QUAKE)
     # a near-verbatim re-post: another first line, one sentence dropped
     copy = QUAKE.replace("Earthquake of magnitude 6.1 shakes Shamakhi", "Strong quake hits Shamakhi").replace(
         "Emergency minister Kamal Huseynov said rescue teams had checked 340 houses by the evening.\n", "")
-    _write(tmp_path / "aggregator", "quake_copy.txt", copy)
-    _write(d, "rate.txt", RATE)
-    _write(d, "launch.txt", LAUNCH)
+    write(tmp_path / "aggregator", "quake_copy.txt", copy)
+    write(d, "rate.txt", RATE)
+    write(d, "launch.txt", LAUNCH)
     return tmp_path
 
 
@@ -126,11 +115,11 @@ def test_merge_keeps_older_id_and_redirects(db_path):
     p = _pipe(db_path)
     store = p.store
     d = Path(db_path).parent / "m"
-    _write(d, "a.txt", QUAKE)
+    write(d, "a.txt", QUAKE)
     p.ingest([d])
     c = p.clusterer
     # force a second story holding a near-twin, then let the merge pass reunite them
-    _write(d, "b.txt", QUAKE.replace("27 people", "28 people").replace("Tuesday", "Tuesday morning local time"))
+    write(d, "b.txt", TWIN)
     c.constraints_ = Constraints()
     c.copies = False
     c.threshold_ = 1.1  # nothing joins online

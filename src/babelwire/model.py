@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +16,7 @@ __all__ = [
     "Story",
     "Rejection",
     "content_hash",
+    "failure",
     "day_number",
 ]
 
@@ -125,6 +127,29 @@ class Rejection:
     origin: str
     reason: str
     id: str | None = None
+
+    @classmethod
+    def from_exception(cls, origin: str, exc: BaseException, *, id: str | None = None) -> Rejection:
+        """Return the rejection for an unexpected failure: exception class, message and where it was raised."""
+        return cls(origin, f"{failure(exc)}", id=id)
+
+
+def failure(exc: BaseException) -> str:
+    """Return ``"Class: message (at file.py:line)"`` for ``exc``, naming the innermost frame it was raised in."""
+    where = ""
+    tb = exc.__traceback__
+    if tb is not None:
+        frame = traceback.extract_tb(tb)[-1]
+        parts = frame.filename.replace("\\", "/").split("/")
+        if "babelwire" in parts:  # the package folder, the last one in the path
+            short = "/".join(parts[len(parts) - 1 - parts[::-1].index("babelwire"):])
+        else:
+            short = "/".join(parts[-2:])
+        where = f" (at {short}:{frame.lineno})"
+    message = str(exc)
+    if len(message) > 300:
+        message = message[:300] + "…"
+    return f"{type(exc).__name__}: {message}{where}"
 
 
 def day_number(value: str | date | datetime | None) -> float | None:

@@ -192,10 +192,12 @@ class Store:
 
     # -- rejections ----------------------------------------------------------------
     def add_rejection(self, rejection: Rejection) -> None:
-        """Record an input that was not stored, with its reason."""
+        """Record an input that was not stored, with its reason (once: a rerun does not record it again)."""
         self.db.execute(
-            "INSERT INTO rejected (origin, article_id, reason, at) VALUES (?,?,?,?)",
-            (rejection.origin, rejection.id, rejection.reason, _now()),
+            "INSERT INTO rejected (origin, article_id, reason, at) SELECT ?,?,?,? WHERE NOT EXISTS "
+            "(SELECT 1 FROM rejected WHERE origin = ? AND article_id IS ? AND reason = ?)",
+            (rejection.origin, rejection.id, rejection.reason, _now(),
+             rejection.origin, rejection.id, rejection.reason),
         )
 
     def rejections(self, limit: int = 100) -> list[Rejection]:
@@ -272,6 +274,10 @@ class Store:
         if row is None:
             return None
         return {"story_id": row[0], "score": row[1], "evidence": json.loads(row[2])}
+
+    def story_ids(self) -> set[str]:
+        """Return the ids of the stories that hold at least one article."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT story_id FROM memberships")}
 
     def story_exists(self, story_id: str) -> bool:
         """Return True when the story exists."""

@@ -166,7 +166,8 @@ def ingest(paths, db, encoder, threads, max_article_mb, quiet, fmt):
     store, report = _run_ingest(db, paths, encoder, threads, quiet, max_article_mb)
     _print_summary(report, quiet)
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        out = {**report.as_dict(), "results": [r.as_dict() for r in report.results]}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 @cli.command()

@@ -266,7 +266,8 @@ class Pipeline:
                 self._reject(report, Rejection(raw.origin, str(exc), id=raw.id))
                 continue
             except Exception as exc:  # noqa: BLE001 - a bug met by one record must not stop the batch
-                log.exception("cleaning %s failed", raw.origin)
+                log.warning("cleaning %s failed: %s", raw.origin, failure(exc))
+                log.debug("cleaning %s failed", raw.origin, exc_info=True)
                 self._reject(report, Rejection.from_exception(raw.origin, exc, id=raw.id))
                 continue
             if twin is not None:
@@ -302,8 +303,8 @@ class Pipeline:
         """Return the articles whose signals could be made, with them; the others are rejected one by one."""
         try:
             return articles, list(self.extractor.extract(articles))
-        except Exception:  # noqa: BLE001 - find the record that fails, keep the rest
-            log.exception("embedding a batch failed; retrying one article at a time")
+        except Exception as exc:  # noqa: BLE001 - find the record that fails, keep the rest
+            log.warning("embedding a batch failed (%s); retrying one article at a time", failure(exc))
         kept, signals = [], []
         for a in articles:
             try:
@@ -320,8 +321,8 @@ class Pipeline:
         learn_many = getattr(self.clusterer, "learn_many", None)
         try:
             return articles, (learn_many(xs) if learn_many else [self.clusterer.learn_one(x) for x in xs])
-        except Exception:  # noqa: BLE001 - find the record that fails, keep the rest
-            log.exception("assigning a batch failed; retrying one article at a time")
+        except Exception as exc:  # noqa: BLE001 - find the record that fails, keep the rest
+            log.warning("assigning a batch failed (%s); retrying one article at a time", failure(exc))
         kept, assignments = [], []
         for a, x in zip(articles, xs, strict=True):
             try:  # an article learned before the failure is predicted, not learned twice

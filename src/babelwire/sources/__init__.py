@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..model import Rejection
+from ..model import Rejection, failure
 from ._common import DEFAULT_MAX_ARTICLE_MB, ReadResult, decode_bytes, max_article_bytes, source_from_url
 from ._readers import read_csv, read_feed, read_html, read_json, read_jsonl, read_text
 
@@ -157,5 +157,6 @@ def read_path(path: str | Path, *, max_article_mb: float | None = None) -> ReadR
     try:
         return reader(path, max_bytes=max_article_bytes(max_article_mb))
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop an ingest
-        log.exception("reader failed on %s", path)
+        log.warning("reader failed on %s: %s", path, failure(exc))
+        log.debug("reader failed on %s", path, exc_info=True)
         return ReadResult(rejected=[Rejection.from_exception(str(path), exc)])

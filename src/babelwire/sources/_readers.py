@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..model import RawDocument, Rejection
+from ..model import RawDocument, Rejection, failure
 from ._common import (
     SNIFF_BYTES,
     ReadResult,
@@ -323,7 +323,8 @@ def _add_record(result: ReadResult, rec: Any, *, origin: str, path: Path, fmt: s
     except ValueError as exc:
         result.rejected.append(Rejection(origin, str(exc), id=shown))
     except Exception as exc:  # noqa: BLE001 - one bad record must never stop the file
-        log.exception("record %s failed", origin)
+        log.warning("record %s failed: %s", origin, failure(exc))
+        log.debug("record %s failed", origin, exc_info=True)
         result.rejected.append(Rejection.from_exception(origin, exc, id=shown))
 
 
@@ -413,7 +414,8 @@ def read_feed(path: Path, *, max_bytes: int = _DEFAULT_MAX) -> ReadResult:
         try:
             _add_entry(result, entry, parsed, origin=origin, path=path, n=n, feed_link=feed_link)
         except Exception as exc:  # noqa: BLE001 - one bad entry must never stop the feed
-            log.exception("feed entry %s failed", origin)
+            log.warning("feed entry %s failed: %s", origin, failure(exc))
+            log.debug("feed entry %s failed", origin, exc_info=True)
             result.rejected.append(Rejection.from_exception(origin, exc))
     return result
 

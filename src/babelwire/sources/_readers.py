@@ -227,10 +227,15 @@ def record_to_document(
     )
 
 
+def _no_constant(name: str) -> None:
+    """NaN and Infinity are not JSON (Python reads them): they become null, which the store can keep."""
+    return None
+
+
 def _parse_json_line(line: str) -> Any:
     """Return the JSON value of one line; ValueError (with the reason) when it is not JSON."""
     try:
-        return json.loads(line)
+        return json.loads(line, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"malformed JSON: {exc.msg}") from exc
     except RecursionError as exc:
@@ -291,7 +296,7 @@ def read_json(path: Path, *, max_bytes: int = _DEFAULT_MAX) -> ReadResult:
     if content is None:
         return result
     try:
-        data = json.loads(content)
+        data = json.loads(content, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         if content.lstrip().startswith("{") and "\n{" in content:
             return read_jsonl(path, max_bytes=max_bytes)
@@ -386,6 +391,8 @@ def read_csv(path: Path, *, max_bytes: int = _DEFAULT_MAX) -> ReadResult:
                                                                "article limit (--max-article-mb)"))
                 continue
             _add_record(result, rec, origin=f"{path}:{n}", path=path, fmt="csv", fallback_id=f"{path.stem}-{n}")
+    if n == 1:
+        result.rejected.append(Rejection(str(path), "CSV has a header and no records"))
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import traceback
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,8 +18,27 @@ __all__ = [
     "Rejection",
     "content_hash",
     "failure",
+    "valid_text",
     "day_number",
 ]
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: Any) -> Any:
+    """Return ``value`` with lone surrogates (JSON ``"\\ud800"``, undecodable file names) replaced by U+FFFD.
+
+    They cannot be encoded as UTF-8, so the store, hashing and every encoder would fail on them.
+    Lists and dicts are cleaned throughout; other values are returned as they are.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {valid_text(k): valid_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [valid_text(v) for v in value]
+    return value
 
 
 def content_hash(text: str) -> str:
@@ -47,6 +67,14 @@ class RawDocument:
     lang: str | None = None
     published: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("id", "source", "origin", "text", "html", "title", "url", "lang", "published"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _LONE_SURROGATE.search(value):
+                setattr(self, name, valid_text(value))
+        if self.meta:
+            self.meta = valid_text(self.meta)
 
     @property
     def raw(self) -> str:
@@ -127,6 +155,9 @@ class Rejection:
     origin: str
     reason: str
     id: str | None = None
+
+    def __post_init__(self) -> None:
+        self.origin, self.reason, self.id = valid_text(self.origin), valid_text(self.reason), valid_text(self.id)
 
     @classmethod
     def from_exception(cls, origin: str, exc: BaseException, *, id: str | None = None) -> Rejection:

@@ -218,6 +218,13 @@ def write_corpus(root: Path) -> list[Kind]:
         {"id": "bin-html", "html": "\x01\x02\x03\x04\x05\x06" * 200}, _rec("bin-ok", EN2 + "Kept beside it.")),
         {STORED, REJECTED}, must_store=("bin-ok",))
 
+    add("lone surrogate escapes in JSON", "jsonl/surrogates.jsonl",
+        '{"id": "sur-text", "title": "Bad \\ud800 title", "text": "Lone \\udfff surrogate. ' + EN2.replace("\n", " ")
+        + '"}\n{"id": "sur-\\udc00-id", "text": "' + (RU + own("ru")).replace("\n", " ")
+        + '", "url": "https://ex.org/\\ud83d"}\n', {STORED}, must_store=("sur-text", "sur-\ufffd-id"))
+    name = os.fsdecode(b"bad\xffname.txt")  # a file name that is not UTF-8
+    add("file name that is not UTF-8", "text/" + name, "Odd name\n" + EN2 + own(), {STORED})
+
     # -- JSON ------------------------------------------------------------------------------------
     add("JSON list with bad records", "json/list.json", json.dumps([
         _rec("jn-good", BG + "JSON list."), {**_rec("jn-url-bool", EN), "url": False}, "not an object", None,

@@ -15,11 +15,12 @@ from click.testing import CliRunner
 
 import babelwire
 from babelwire.cli import cli
+from babelwire.model import valid_text
 from babelwire.store import Store
 
 
 def _belongs(origin: str, path: Path) -> bool:
-    p = str(path)
+    p = valid_text(str(path))  # a file name that is not UTF-8 is shown with U+FFFD
     return origin == p or origin.startswith((p + ":", p + "#"))
 
 

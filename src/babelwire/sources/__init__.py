@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -102,20 +103,20 @@ def _walk(root: Path, skipped: list[Rejection] | None) -> Iterator[Path]:
         for name in files:
             if _hidden(name):
                 continue
-            full = Path(folder) / name
+            file = Path(folder) / name
             try:
-                os.stat(full)
+                os.stat(file)
             except OSError as exc:
-                if os.path.islink(full):
-                    what = "symbolic link loop" if exc.errno == 40 else "broken symbolic link"
-                    skip(full, f"{what}: {exc.strerror or exc}")
+                if os.path.islink(file):
+                    what = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+                    skip(file, f"{what}: {exc.strerror or exc}")
                 else:
-                    skip(full, f"cannot read file: {exc.strerror or exc}")
+                    skip(file, f"cannot read file: {exc.strerror or exc}")
                 continue
-            if full.is_file():
-                found.append(full)
+            if file.is_file():
+                found.append(file)
             else:
-                skip(full, "not a regular file")
+                skip(file, "not a regular file")
     yield from sorted(found)
 
 

@@ -208,10 +208,11 @@ class Store:
         return [Rejection(origin=o, reason=r, id=i) for o, r, i in rows]
 
     def add_duplicate(self, article_id: str, origin: str, duplicate_of: str, reason: str) -> None:
-        """Record an input recognised as a duplicate of a stored article (not stored again)."""
+        """Record an input recognised as a duplicate of a stored article (not stored again; once, not per rerun)."""
         self.db.execute(
-            "INSERT INTO duplicates (article_id, origin, duplicate_of, reason, at) VALUES (?,?,?,?,?)",
-            (article_id, origin, duplicate_of, reason, _now()),
+            "INSERT INTO duplicates (article_id, origin, duplicate_of, reason, at) SELECT ?,?,?,?,? WHERE NOT EXISTS "
+            "(SELECT 1 FROM duplicates WHERE article_id = ? AND origin = ? AND duplicate_of = ?)",
+            (article_id, origin, duplicate_of, reason, _now(), article_id, origin, duplicate_of),
         )
 
     # -- embeddings ----------------------------------------------------------------

@@ -26,6 +26,7 @@ def _belongs(origin: str, path: Path) -> bool:
 
 def _check(report: dict, kinds, db: str, *, unreadable_checked: bool = True) -> None:
     results = report["results"]
+    assert len(results) == report["read"] + len(report["skipped"])  # one result per input, none twice
     assert all(r["status"] in {"stored", "known", "rejected", "skipped"} for r in results)
     for r in results:
         if r["status"] in (REJECTED, SKIPPED):

@@ -131,7 +131,7 @@ def _print_summary(report, quiet: bool) -> None:
     c.print(
         f"read {report.read}, stored {len(report.stored)}, already known {len(report.known)}, "
         f"rejected {len(report.rejected)}"
-        + (f", skipped {len(report.skipped)} non-article files" if report.skipped else "")
+        + (f", skipped {len(report.skipped)} (not articles, or not readable)" if report.skipped else "")
         + f"; {len(report.new_stories)} new stories, {len(report.touched_stories)} touched"
         + f"; embedded {report.embedded} texts",
         highlight=False,

@@ -78,7 +78,7 @@ def _hidden(name: str) -> bool:
 def _walk(root: Path, skipped: list[Rejection] | None) -> Iterator[Path]:
     """Yield the files under ``root``, following folder links once; report what cannot be walked."""
     def skip(path: str | Path, reason: str) -> None:
-        log.warning("skipped %s: %s", path, reason)
+        log.info("skipped %s: %s", path, reason)  # the report lists it; no second line on stderr
         if skipped is not None:
             skipped.append(Rejection(str(path), reason))
 

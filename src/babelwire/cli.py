@@ -51,6 +51,8 @@ def option_from_setting(name: str, *flags: str, **kw: Any) -> Callable:
 db_option = option_from_setting("db", "--db", type=click.Path(dir_okay=False))
 encoder_option = option_from_setting("encoder", "--encoder")
 threads_option = option_from_setting("threads", "--threads", type=int)
+max_article_option = option_from_setting("max_article_mb", "--max-article-mb",
+                                         type=click.FloatRange(min=0, min_open=True))
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
     help="table for people, json for programs (stdout only; logs and progress go to stderr).",
@@ -110,12 +112,13 @@ def _one_bar(bar, description: str):
     return progress
 
 
-def _run_ingest(db: str, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool):
+def _run_ingest(db: str, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool,
+                max_article_mb: float | None = None):
     from .pipeline import Pipeline
     from .signals import get_encoder
 
     store = open_store(db)
-    pipeline = Pipeline(store, encoder=get_encoder(encoder, threads=threads))
+    pipeline = Pipeline(store, encoder=get_encoder(encoder, threads=threads), max_article_mb=max_article_mb)
     with _progress_bar(quiet) as bar:
         report = pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
     return store, report
@@ -128,7 +131,7 @@ def _print_summary(report, quiet: bool) -> None:
     c.print(
         f"read {report.read}, stored {len(report.stored)}, already known {len(report.known)}, "
         f"rejected {len(report.rejected)}"
-        + (f", skipped {len(report.skipped)} non-article files" if report.skipped else "")
+        + (f", skipped {len(report.skipped)} (not articles, or not readable)" if report.skipped else "")
         + f"; {len(report.new_stories)} new stories, {len(report.touched_stories)} touched"
         + f"; embedded {report.embedded} texts",
         highlight=False,
@@ -151,18 +154,20 @@ def _print_summary(report, quiet: bool) -> None:
 @db_option
 @encoder_option
 @threads_option
+@max_article_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @format_option
-def ingest(paths, db, encoder, threads, quiet, fmt):
+def ingest(paths, db, encoder, threads, max_article_mb, quiet, fmt):
     """Ingest files and folders of articles (txt, html, jsonl/json, csv, rss/atom) into the store.
 
     The summary goes to stderr; with --format json the full report (stored,
     already known, rejected and skipped inputs with reasons) goes to stdout.
     """
-    store, report = _run_ingest(db, paths, encoder, threads, quiet)
+    store, report = _run_ingest(db, paths, encoder, threads, quiet, max_article_mb)
     _print_summary(report, quiet)
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        out = {**report.as_dict(), "results": [r.as_dict() for r in report.results]}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 @cli.command()
@@ -170,11 +175,12 @@ def ingest(paths, db, encoder, threads, quiet, fmt):
 @db_option
 @encoder_option
 @threads_option
+@max_article_option
 @format_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def cluster(paths, db, encoder, threads, fmt, quiet):
+def cluster(paths, db, encoder, threads, max_article_mb, fmt, quiet):
     """Ingest PATHS, then print the stories that hold what they contain (the newcomer's one command)."""
-    store, report = _run_ingest(db, paths, encoder, threads, quiet)
+    store, report = _run_ingest(db, paths, encoder, threads, quiet, max_article_mb)
     _print_summary(report, quiet)
     ids = set(report.stored) | {d.duplicate_of for d in report.known}
     _print_stories(store.stories(article_ids=ids), fmt)

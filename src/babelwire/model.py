@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import traceback
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,8 +17,28 @@ __all__ = [
     "Story",
     "Rejection",
     "content_hash",
+    "failure",
+    "valid_text",
     "day_number",
 ]
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: Any) -> Any:
+    """Return ``value`` with lone surrogates (JSON ``"\\ud800"``, undecodable file names) replaced by U+FFFD.
+
+    They cannot be encoded as UTF-8, so the store, hashing and every encoder would fail on them.
+    Lists and dicts are cleaned throughout; other values are returned as they are.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {valid_text(k): valid_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [valid_text(v) for v in value]
+    return value
 
 
 def content_hash(text: str) -> str:
@@ -45,6 +67,14 @@ class RawDocument:
     lang: str | None = None
     published: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("id", "source", "origin", "text", "html", "title", "url", "lang", "published"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _LONE_SURROGATE.search(value):
+                setattr(self, name, valid_text(value))
+        if self.meta:
+            self.meta = valid_text(self.meta)
 
     @property
     def raw(self) -> str:
@@ -125,6 +155,32 @@ class Rejection:
     origin: str
     reason: str
     id: str | None = None
+
+    def __post_init__(self) -> None:
+        self.origin, self.reason, self.id = valid_text(self.origin), valid_text(self.reason), valid_text(self.id)
+
+    @classmethod
+    def from_exception(cls, origin: str, exc: BaseException, *, id: str | None = None) -> Rejection:
+        """Return the rejection for an unexpected failure: exception class, message and where it was raised."""
+        return cls(origin, f"{failure(exc)}", id=id)
+
+
+def failure(exc: BaseException) -> str:
+    """Return ``"Class: message (at file.py:line)"`` for ``exc``, naming the innermost frame it was raised in."""
+    where = ""
+    tb = exc.__traceback__
+    if tb is not None:
+        frame = traceback.extract_tb(tb)[-1]
+        parts = frame.filename.replace("\\", "/").split("/")
+        if "babelwire" in parts:  # the package folder, the last one in the path
+            short = "/".join(parts[len(parts) - 1 - parts[::-1].index("babelwire"):])
+        else:
+            short = "/".join(parts[-2:])
+        where = f" (at {short}:{frame.lineno})"
+    message = str(exc)
+    if len(message) > 300:
+        message = message[:300] + "…"
+    return f"{type(exc).__name__}: {message}{where}"
 
 
 def day_number(value: str | date | datetime | None) -> float | None:

@@ -15,13 +15,13 @@ from .cluster.merge import MergeSplit, StoryChange
 from .cluster.online import StoryClusterer
 from .cluster.scoring import scorer_for
 from .errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
-from .model import Article, RawDocument, Rejection, content_hash
+from .model import Article, RawDocument, Rejection, content_hash, failure
 from .signals import EmbeddingCache, Encoder, get_encoder
 from .signals.profile import SignalExtractor
 from .sources import ReadResult, iter_files, read_path
 from .store import Store
 
-__all__ = ["Pipeline", "IngestReport", "Duplicate", "StoreLineMemory"]
+__all__ = ["Pipeline", "IngestReport", "RecordResult", "Duplicate", "StoreLineMemory"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,23 @@ class Duplicate:
 
 
 @dataclass(slots=True)
+class RecordResult:
+    """What became of one input record: ``stored``, ``known``, ``rejected`` or ``skipped``, and why."""
+
+    origin: str
+    id: str | None
+    status: str
+    reason: str | None = None
+    story_id: str | None = None  # for stored and known records
+    duplicate_of: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data."""
+        return {"origin": self.origin, "id": self.id, "status": self.status, "reason": self.reason,
+                "story_id": self.story_id, "duplicate_of": self.duplicate_of}
+
+
+@dataclass(slots=True)
 class IngestReport:
     """What an ingest did with every input: stored, already known, rejected or skipped."""
 
@@ -48,6 +65,18 @@ class IngestReport:
     new_stories: set[str] = field(default_factory=set)
     touched_stories: set[str] = field(default_factory=set)
     embedded: int = 0
+    # one entry per input, in the order decided; what an edge answers per item (e.g. HTTP 207)
+    results: list[RecordResult] = field(default_factory=list)
+
+    def reject(self, rejection: Rejection) -> None:
+        """Count ``rejection`` and its per-record result."""
+        self.rejected.append(rejection)
+        self.results.append(RecordResult(rejection.origin, rejection.id, "rejected", rejection.reason))
+
+    def skip(self, skipped: Rejection) -> None:
+        """Count an input that is not an article (or could not be walked), and its per-record result."""
+        self.skipped.append(skipped)
+        self.results.append(RecordResult(skipped.origin, skipped.id, "skipped", skipped.reason))
 
     def as_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data."""
@@ -97,8 +126,10 @@ class Pipeline:
         cleaner: Cleaner | None = None,
         clusterer: Any | None = None,
         batch_size: int = 32,
+        max_article_mb: float | None = None,
     ) -> None:
         self.store = store
+        self.max_article_mb = max_article_mb  # None: the readers' default (5 MiB)
         self.encoder = encoder if encoder is not None and not isinstance(encoder, str) else get_encoder(encoder)
         self.cleaner = cleaner or Cleaner(line_memory=StoreLineMemory(store))
         self.cache = EmbeddingCache(self.encoder, store)
@@ -151,14 +182,18 @@ class Pipeline:
     def read(self, paths: Sequence[str | Path]) -> ReadResult:
         """Return everything the readers found under ``paths``."""
         result = ReadResult()
-        for f in iter_files(paths):
-            result.extend(read_path(f))
+        for f in iter_files(paths, skipped=result.skipped):
+            result.extend(read_path(f, max_article_mb=self.max_article_mb))
         return result
 
     def ingest(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> IngestReport:
         """Read, clean, embed, cluster and store every input under ``paths``."""
         result = self.read(paths)
-        report = IngestReport(rejected=list(result.rejected), skipped=list(result.skipped))
+        report = IngestReport()
+        for r in result.rejected:
+            report.reject(r)
+        for r in result.skipped:
+            report.skip(r)
         with self.store.transaction():
             for r in result.rejected:
                 self.store.add_rejection(r)
@@ -178,6 +213,7 @@ class Pipeline:
             progress("read", len(docs))
         if docs:
             self._check_encoder()
+        stories_before = self.store.story_ids()
         for i in range(0, len(docs), self.batch_size):
             self._batch(docs[i : i + self.batch_size], report)
             if progress:
@@ -195,28 +231,48 @@ class Pipeline:
             for sid in report.touched_stories - live:  # emptied by moves
                 report.touched_stories.discard(sid)
                 report.new_stories.discard(sid)
+        # The stories that exist now and did not before: splits open some, merges and moves close some.
+        stories_after = self.store.story_ids()
+        report.new_stories = stories_after - stories_before
+        report.touched_stories = (report.touched_stories & stories_after) | report.new_stories
+        for r in report.results:
+            if r.status in ("stored", "known") and r.story_id is None:
+                m = self.store.membership(r.duplicate_of or r.id or "")
+                r.story_id = m["story_id"] if m else None
         return report
+
+    def _reject(self, report: IngestReport, rejection: Rejection) -> None:
+        report.reject(rejection)
+        self.store.add_rejection(rejection)
+
+    def _known(self, report: IngestReport, dup: Duplicate) -> None:
+        report.known.append(dup)
+        report.results.append(RecordResult(dup.origin, dup.id, "known", dup.reason, duplicate_of=dup.duplicate_of))
 
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
         articles: list[Article] = []
         seen_ids: set[str] = set()
         seen_hashes: dict[str, str] = {}
         for raw in docs:
-            if raw.id in seen_ids or self.store.has_article(raw.id):
-                report.known.append(Duplicate(raw.id, raw.origin, raw.id, "same id already stored"))
-                continue
+            # One record's failure, expected (RejectedInput) or not, rejects that record alone.
             try:
+                if raw.id in seen_ids or self.store.has_article(raw.id):
+                    self._known(report, Duplicate(raw.id, raw.origin, raw.id, "same id already stored"))
+                    continue
                 article = self.cleaner.clean(raw)
+                h = article.content_hash
+                twin = seen_hashes.get(h) or self.store.find_by_content(h)
             except RejectedInput as exc:
-                rej = Rejection(raw.origin, str(exc), id=raw.id)
-                report.rejected.append(rej)
-                self.store.add_rejection(rej)
+                self._reject(report, Rejection(raw.origin, str(exc), id=raw.id))
                 continue
-            h = article.content_hash
-            twin = seen_hashes.get(h) or self.store.find_by_content(h)
+            except Exception as exc:  # noqa: BLE001 - a bug met by one record must not stop the batch
+                log.warning("cleaning %s failed: %s", raw.origin, failure(exc))
+                log.debug("cleaning %s failed", raw.origin, exc_info=True)
+                self._reject(report, Rejection.from_exception(raw.origin, exc, id=raw.id))
+                continue
             if twin is not None:
                 dup = Duplicate(raw.id, raw.origin, twin, "identical clean text")
-                report.known.append(dup)
+                self._known(report, dup)
                 self.store.add_duplicate(dup.id, dup.origin, dup.duplicate_of, dup.reason)
                 continue
             seen_ids.add(raw.id)
@@ -225,12 +281,11 @@ class Pipeline:
         if not articles:
             return
         before = self.cache.embedded
-        signals = self.extractor.extract(articles)
+        articles, signals = self._signals(articles, report)
         report.embedded += self.cache.embedded - before
         xs = [{"id": a.id, "signals": sg, "vector": sg.full, "published": a.published}
               for a, sg in zip(articles, signals, strict=True)]
-        learn_many = getattr(self.clusterer, "learn_many", None)
-        assignments = learn_many(xs) if learn_many else [self.clusterer.learn_one(x) for x in xs]
+        articles, assignments = self._assign(articles, xs, report)
         with self.store.transaction():
             for a, asg in zip(articles, assignments, strict=True):
                 self.store.add_article(a, embed_hash=content_hash(a.embed_text))
@@ -240,8 +295,43 @@ class Pipeline:
                 self.store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
                 report.touched_stories.add(asg.story_id)
                 report.stored.append(a.id)
+                report.results.append(RecordResult(a.origin, a.id, "stored", None))
             self._record_turned_copies()
             self._refresh_headlines({asg.story_id for asg in assignments})
+
+    def _signals(self, articles: list[Article], report: IngestReport) -> tuple[list[Article], list[Any]]:
+        """Return the articles whose signals could be made, with them; the others are rejected one by one."""
+        try:
+            return articles, list(self.extractor.extract(articles))
+        except Exception as exc:  # noqa: BLE001 - find the record that fails, keep the rest
+            log.warning("embedding a batch failed (%s); retrying one article at a time", failure(exc))
+        kept, signals = [], []
+        for a in articles:
+            try:
+                signals.extend(self.extractor.extract([a]))
+                kept.append(a)
+            except Exception as exc:  # noqa: BLE001
+                with self.store.transaction():
+                    self._reject(report, Rejection(a.origin, f"could not embed: {failure(exc)}", id=a.id))
+        return kept, signals
+
+    def _assign(self, articles: list[Article], xs: list[dict[str, Any]],
+                report: IngestReport) -> tuple[list[Article], list[Any]]:
+        """Return the articles the clusterer placed, with their assignments; one that fails is rejected."""
+        learn_many = getattr(self.clusterer, "learn_many", None)
+        try:
+            return articles, (learn_many(xs) if learn_many else [self.clusterer.learn_one(x) for x in xs])
+        except Exception as exc:  # noqa: BLE001 - find the record that fails, keep the rest
+            log.warning("assigning a batch failed (%s); retrying one article at a time", failure(exc))
+        kept, assignments = [], []
+        for a, x in zip(articles, xs, strict=True):
+            try:  # an article learned before the failure is predicted, not learned twice
+                assignments.append(learn_many([x])[0] if learn_many else self.clusterer.learn_one(x))
+                kept.append(a)
+            except Exception as exc:  # noqa: BLE001
+                with self.store.transaction():
+                    self._reject(report, Rejection(a.origin, f"could not score: {failure(exc)}", id=a.id))
+        return kept, assignments
 
     def _record_turned_copies(self, clusterer: Any = None) -> None:
         """Mark stored articles as copies of an arrival published before them that they reproduce."""

@@ -7,10 +7,10 @@ import re
 
 from ..errors import RejectedInput
 from ..model import Article, RawDocument, Removed
-from ._dates import FoundDate, find_date, normalise_declared
+from ._dates import FoundDate, declared_date, find_date
 from ._encoding import looks_binary, repair
 from ._html import HtmlExtract, extract_html
-from ._lang import detect_language
+from ._lang import detect_language, normalise_lang
 from ._lines import (
     ALWAYS_BOILERPLATE,
     DATE,
@@ -89,12 +89,13 @@ class Cleaner:
         """Return the cleaned Article for ``raw``; raise RejectedInput if nothing usable remains."""
         page: HtmlExtract | None = None
         if raw.html is not None:
-            if looks_binary(raw.html):
+            html = raw.html.replace("\x00", "")  # a stray NUL is dropped, not a reason to refuse the page
+            if looks_binary(html):
                 raise RejectedInput("binary-looking input")
-            page = extract_html(raw.html, raw.url)
+            page = extract_html(html, raw.url)
             source_text = page.text
         else:
-            source_text = raw.text or ""
+            source_text = (raw.text or "").replace("\x00", "")
         if not source_text.strip():
             raise RejectedInput("empty input" if not raw.raw.strip() else "no main text found")
         if looks_binary(source_text):
@@ -160,10 +161,15 @@ class Cleaner:
         if not title:
             title = fallback_title(text)
 
+        dropped: list[dict[str, str]] = []  # declared metadata that was not usable, with the reason
         lang, lang_conf = detect_language(text)
-        if lang is None and raw.lang:
-            lang, lang_conf = raw.lang, _DECLARED_LANG_CONFIDENCE
-        found = self._date(raw, page, before, body, lines, lang)
+        if raw.lang:
+            declared, why = normalise_lang(raw.lang)
+            if why:
+                dropped.append({"field": "lang", "value": str(raw.lang)[:80], "reason": why})
+            elif lang is None:
+                lang, lang_conf = declared, _DECLARED_LANG_CONFIDENCE
+        found = self._date(raw, page, before, body, lines, lang, dropped)
 
         removed.sort(key=lambda item: item[0])
         return Article(
@@ -186,7 +192,7 @@ class Cleaner:
             ),
             url=raw.url,
             removed=[r for _, r in removed],
-            meta=dict(raw.meta),
+            meta={**raw.meta, "dropped": dropped} if dropped else dict(raw.meta),
         )
 
     def _recall_recurring(self, source: str, lines: list[Line]) -> None:
@@ -197,10 +203,17 @@ class Cleaner:
         keys = [line_key(line.text) for line in lines]
         seen = memory.documents(source)
         if seen >= self.recur_min_documents:
-            for line, key in zip(lines, keys, strict=True):
-                if memory.count(source, key) >= self.recur_share * seen:
-                    line.kind = RECURRING
-                    line.reason = f"recurs across {source}"
+            recurring = [line for line, key in zip(lines, keys, strict=True)
+                         if memory.count(source, key) >= self.recur_share * seen]
+            sentences = [line for line in lines if line.kind == TEXT]
+            marked = {id(line) for line in recurring}
+            if sentences and all(id(line) in marked for line in sentences):
+                # Every sentence recurs: short posts of one shape ("level at 3.1 m"), whose lines
+                # differ in their digits. Their sentences are the article; the rest is still furniture.
+                recurring = [line for line in recurring if line.kind != TEXT]
+            for line in recurring:
+                line.kind = RECURRING
+                line.reason = f"recurs across {source}"
         memory.observe(source, set(keys))
 
     @staticmethod
@@ -223,16 +236,22 @@ class Cleaner:
         body: list[Line],
         lines: list[Line],
         lang: str | None,
+        dropped: list[dict[str, str]],
     ) -> FoundDate | tuple[str, str, float] | None:
-        """Return the publication date: declared, page metadata, or found in the text."""
+        """Return the publication date: declared, page metadata, or found in the text.
+
+        A declared or metadata date that is not a possible publication date is noted in ``dropped``.
+        """
         if raw.published:
-            value = normalise_declared(raw.published, lang)
+            value, why = declared_date(raw.published, lang, raw.read_at)
             if value:
                 return value, "declared", 0.95
+            dropped.append({"field": "published", "value": str(raw.published)[:80], "reason": str(why)})
         if page is not None and page.date:
-            value = normalise_declared(page.date, lang)
+            value, why = declared_date(page.date, lang, raw.read_at)
             if value:
                 return value, "metadata", 0.8
+            dropped.append({"field": "page date", "value": str(page.date)[:80], "reason": str(why)})
         top = [(ln.index + 1, ln.text) for ln in before + body[: self.date_lines]]
         relative = [
             (ln.index + 1, ln.text) for ln in before if ln.kind in (DATE, SHORT) and ln.words <= 8

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-__all__ = ["FoundDate", "find_date", "normalise_declared", "date_order"]
+__all__ = ["FoundDate", "find_date", "normalise_declared", "declared_date", "date_order", "EARLIEST_YEAR"]
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def _tables(lang: str) -> _Tables:
 
     try:
         info = default_loader.get_locale(lang).info
-    except (KeyError, ValueError, AttributeError):
+    except Exception:  # noqa: BLE001 - KeyError, ValueError … for a language dateparser lacks
         log.debug("no dateparser locale for %s", lang)
         info = {}
 
@@ -271,6 +271,16 @@ class _Context:
     read_at: datetime | None
     order: str
     site_day_first: bool | None
+    year_lines: list[str] | None = None  # where the year of a date written without one may be found
+    tables: list[_Tables] | None = None
+    _page_year: int | None = -1
+
+    @property
+    def page_year(self) -> int | None:
+        """Return the one year the page's full dates agree on (computed on first use), or None."""
+        if self._page_year == -1:
+            self._page_year = _page_year(self.year_lines or [], self.tables or [], self.read_at)
+        return self._page_year
 
 
 def _resolve(cand: _Candidate, weekday: int | None, ctx: _Context) -> tuple[date, float] | None:
@@ -282,9 +292,11 @@ def _resolve(cand: _Candidate, weekday: int | None, ctx: _Context) -> tuple[date
         d, m = (cand.first, cand.second) if day_first else (cand.second, cand.first)
         if cand.has_year:
             years = [cand.year]
+        elif ctx.page_year is not None:
+            years = [ctx.page_year]
         else:
-            base = ctx.read_at.year if ctx.read_at else date.today().year
-            years = [base, base - 1]
+            # "1 февраля" alone: the read time says nothing about the year (an old report read today)
+            return None
         for y in years:
             value = _valid(y, m, d)
             if value is not None and (limit is None or value <= limit):
@@ -329,6 +341,14 @@ def _site_order(lines: list[str]) -> bool | None:
     return None
 
 
+def _page_year(lines: list[str], tables: list[_Tables], read_at: datetime | None) -> int | None:
+    """Return the year every full date on the page is in, when there is exactly one such year."""
+    last = (read_at + _READ_SLACK).year if read_at else date.today().year + 1
+    years = {c.year for line in lines for c in _candidates(line, tables) if c.has_year}
+    years = {y for y in years if EARLIEST_YEAR <= y <= last}
+    return years.pop() if len(years) == 1 else None
+
+
 def find_date(
     top: list[tuple[int, str]],
     lang: str | None,
@@ -347,6 +367,7 @@ def find_date(
         langs.append(_FALLBACK_LANG)
     tables = [_tables(code) for code in langs]
     ctx = _Context(read_at, tables[0].order, _site_order(page or [t for _, t in top]))
+    ctx.year_lines, ctx.tables = [t for _, t in top] + list(page or []), tables
     for number, line in top:
         for cand in _candidates(line, tables):
             weekday = _weekday_near(line, cand, tables)
@@ -366,6 +387,8 @@ def find_date(
         low = line.lower()
         if not any(t.relative is not None and t.relative.search(low) for t in tables):
             continue
+        if any(t.months is not None and t.months.search(line) for t in tables) and not _ANY_YEAR.search(line):
+            continue  # "1 февраля, 14:30 часа": dateparser would put it in the current year
         found = _relative(line, langs, read_at)
         if found is not None:
             return FoundDate(found[0], found[1], f"relative:line {number}", 0.7)
@@ -373,6 +396,7 @@ def find_date(
 
 
 _HAS_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_ANY_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 def _relative(
@@ -405,26 +429,72 @@ def _relative(
 _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
+# Before this a "publication date" is a typo or a placeholder (0001-01-01, 1900-01-01 is kept).
+EARLIEST_YEAR = 1800
+
+
+def _dateparser_languages(lang: str | None) -> list[str]:
+    from dateparser.languages.loader import default_loader
+
+    langs = [_FALLBACK_LANG]
+    if lang and lang != _FALLBACK_LANG:
+        try:
+            default_loader.get_locale(lang)
+            langs.insert(0, lang)
+        except Exception:  # noqa: BLE001 - dateparser raises several kinds for a language it lacks
+            log.debug("dateparser has no language %r", lang)
+    return langs
+
+
+def _parse_declared(value: str, lang: str | None) -> datetime | date | None:
+    if _ISO.match(value):
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+            return datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T"))
+        except ValueError:  # ISO-shaped but impossible: 2024-02-30, 2024-06-01T25:61
+            return None
+    import dateparser
+
+    try:
+        return dateparser.parse(value, languages=_dateparser_languages(lang),
+                                settings={"RETURN_AS_TIMEZONE_AWARE": False})
+    except Exception:  # noqa: BLE001 - dateparser raises ValueError, OverflowError, TypeError … on odd input
+        log.debug("dateparser failed on %r", value, exc_info=True)
+        return None
+
+
+def declared_date(
+    value: str, lang: str | None = None, read_at: datetime | None = None
+) -> tuple[str | None, str | None]:
+    """Return ``(ISO 8601 date, None)`` for a declared date, or ``(None, reason)`` when it is not one.
+
+    Impossible dates, dates before 1800 and dates after ``read_at`` (plus a day for
+    time zones) are not publication dates.
+    """
+    value = value.strip() if isinstance(value, str) else ""
+    if not value:
+        return None, "no date given"
+    parsed = _parse_declared(value, lang)
+    if parsed is None:
+        return None, f"not a date: {value[:40]!r}"
+    day = parsed.date() if isinstance(parsed, datetime) else parsed
+    if day.year < EARLIEST_YEAR:
+        return None, f"date {day.isoformat()} is before {EARLIEST_YEAR}"
+    limit = (read_at or datetime.now(UTC)) + _READ_SLACK
+    if day > limit.date():
+        return None, f"date {day.isoformat()} is after the article was read"
+    if not isinstance(parsed, datetime):
+        return parsed.isoformat(), None
+    if (
+        not _ISO.match(value)
+        and (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0)
+        and not _HAS_CLOCK.search(value)
+    ):
+        return parsed.date().isoformat(), None
+    return parsed.isoformat(timespec="seconds"), None
 
 
 def normalise_declared(value: str, lang: str | None = None) -> str | None:
-    """Return a declared date (metadata) as ISO 8601, or None when it cannot be read."""
-    value = value.strip()
-    if not value:
-        return None
-    if _ISO.match(value):
-        if len(value) == 10:
-            return value
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T"))
-        if parsed.tzinfo is None:
-            return parsed.isoformat(timespec="seconds")
-        return parsed.isoformat(timespec="seconds")
-    import dateparser
-
-    langs = [lang, _FALLBACK_LANG] if lang and lang != _FALLBACK_LANG else [_FALLBACK_LANG]
-    parsed = dateparser.parse(value, languages=langs, settings={"RETURN_AS_TIMEZONE_AWARE": False})
-    if parsed is None:
-        return None
-    if (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and not _HAS_CLOCK.search(value):
-        return parsed.date().isoformat()
-    return parsed.isoformat(timespec="seconds")
+    """Return a declared date (metadata) as ISO 8601, or None when it cannot be read (never raises)."""
+    return declared_date(value, lang)[0]

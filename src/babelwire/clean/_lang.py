@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["detect_language", "CLOSE_GROUPS"]
+__all__ = ["detect_language", "normalise_lang", "CLOSE_GROUPS"]
 
 log = logging.getLogger(__name__)
 
@@ -157,3 +157,57 @@ def detect_language(text: str) -> tuple[str | None, float]:
     if prob < MIN_CONFIDENCE:
         return None, prob
     return code, prob
+
+
+# ISO 639-1, and the retired codes some feeds still send.
+_ISO_639_1 = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz "
+    "ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik "
+    "io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml "
+    "mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd "
+    "se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi "
+    "vo wa wo xh yi yo za zh zu".split()
+)
+_RETIRED = {"iw": "he", "in": "id", "ji": "yi", "mo": "ro", "nb": "no", "sh": "sr"}
+# Names and ISO 639-2/3 codes people write instead of the two-letter code (English and own names).
+_NAMES = {
+    "english": "en", "german": "de", "deutsch": "de", "french": "fr", "français": "fr", "francais": "fr",
+    "spanish": "es", "español": "es", "espanol": "es", "castellano": "es", "portuguese": "pt", "português": "pt",
+    "italian": "it", "italiano": "it", "polish": "pl", "polski": "pl", "russian": "ru", "русский": "ru",
+    "ukrainian": "uk", "українська": "uk", "bulgarian": "bg", "български": "bg", "serbian": "sr",
+    "српски": "sr", "srpski": "sr", "croatian": "hr", "hrvatski": "hr", "turkish": "tr", "türkçe": "tr",
+    "azerbaijani": "az", "azərbaycan": "az", "azeri": "az", "indonesian": "id", "bahasa indonesia": "id",
+    "chinese": "zh", "中文": "zh", "汉语": "zh", "japanese": "ja", "日本語": "ja", "korean": "ko", "한국어": "ko",
+    "arabic": "ar", "العربية": "ar", "dutch": "nl", "nederlands": "nl", "swedish": "sv", "svenska": "sv",
+    "norwegian": "no", "norsk": "no", "danish": "da", "dansk": "da", "czech": "cs", "čeština": "cs",
+    "slovak": "sk", "greek": "el", "ελληνικά": "el", "hungarian": "hu", "magyar": "hu", "romanian": "ro",
+    "română": "ro", "finnish": "fi", "suomi": "fi", "hebrew": "he", "עברית": "he", "persian": "fa",
+    "farsi": "fa", "فارسی": "fa", "hindi": "hi", "हिन्दी": "hi", "macedonian": "mk", "македонски": "mk",
+    "belarusian": "be", "slovenian": "sl", "slovene": "sl", "bosnian": "bs", "malay": "ms", "catalan": "ca",
+    "català": "ca", "galician": "gl", "vietnamese": "vi", "thai": "th", "georgian": "ka", "armenian": "hy",
+    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "por": "pt", "ita": "it",
+    "pol": "pl", "rus": "ru", "ukr": "uk", "bul": "bg", "srp": "sr", "hrv": "hr", "tur": "tr", "aze": "az",
+    "ind": "id", "zho": "zh", "chi": "zh", "cmn": "zh", "jpn": "ja", "kor": "ko", "ara": "ar", "nld": "nl",
+    "dut": "nl", "swe": "sv", "nor": "no", "nob": "no", "nno": "nn", "dan": "da", "ces": "cs", "cze": "cs",
+    "slk": "sk", "ell": "el", "gre": "el", "hun": "hu", "ron": "ro", "rum": "ro", "fin": "fi", "heb": "he",
+    "fas": "fa", "per": "fa", "hin": "hi", "mkd": "mk", "bel": "be", "slv": "sl", "bos": "bs", "msa": "ms",
+    "cat": "ca", "glg": "gl", "vie": "vi", "tha": "th",
+}
+_SUBTAG = re.compile(r"[-_\s.;,(]")
+
+
+def normalise_lang(value: object) -> tuple[str | None, str | None]:
+    """Return ``(ISO 639-1 code, None)`` for a declared language in any common spelling
+    (``EN``, ``en-US``, ``en_GB``, ``English``, ``eng``, ``Deutsch``), else ``(None, reason)``."""
+    if not isinstance(value, str) or not value.strip():
+        return None, "no language given" if not value else f"language is a {type(value).__name__}, not text"
+    text = value.strip().lower()
+    if text in _NAMES:
+        return _NAMES[text], None
+    head = _SUBTAG.split(text, 1)[0]
+    code = _RETIRED.get(head, head)
+    if len(code) == 2 and code in _ISO_639_1:
+        return code, None
+    if head in _NAMES:
+        return _NAMES[head], None
+    return None, f"unknown language {value.strip()[:40]!r}"

@@ -65,6 +65,8 @@ _URLISH = re.compile(
 _TERMINAL = re.compile(r"[.!?…。！？;:»\"”’')\]]\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"”’»')\]]*)\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A navigation bar flattened into one line: "Home | News | World | Sports".
+_MENU_SEP = re.compile(r"\s*[|•·›]\s*|\s{2,}|\s+/\s+")
 
 
 @dataclass(slots=True)
@@ -85,6 +87,11 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text)) + cjk // 2
 
 
+def _is_menu(text: str) -> bool:
+    parts = [p for p in _MENU_SEP.split(text) if p.strip()]
+    return len(parts) >= 3 and all(_word_count(p) <= 3 for p in parts) and not _SENTENCE_END.search(text)
+
+
 def classify_line(text: str, anywhere_possible: bool = True) -> tuple[str, int]:
     """Return the kind of one stripped line and its word count."""
     words = _word_count(text)
@@ -95,7 +102,7 @@ def classify_line(text: str, anywhere_possible: bool = True) -> tuple[str, int]:
         return (COUNTER if _NUMBER.search(text) else SYMBOL), words
     if _URLISH.match(text):
         return URL, words
-    if is_ui_line(text, words, anywhere_possible):
+    if is_ui_line(text, words, anywhere_possible) or _is_menu(text):
         return UI, words
     if words <= 6 and _DATEISH.search(text) and letters <= 22:
         return DATE, words

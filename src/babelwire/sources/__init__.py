@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..model import Rejection
-from ._common import ReadResult, decode_bytes, source_from_url
+from ..model import Rejection, failure
+from ._common import DEFAULT_MAX_ARTICLE_MB, ReadResult, decode_bytes, max_article_bytes, source_from_url
 from ._readers import read_csv, read_feed, read_html, read_json, read_jsonl, read_text
 
-__all__ = ["ReadResult", "read_path", "iter_files", "reader_for", "decode_bytes", "source_from_url", "READERS"]
+__all__ = [
+    "ReadResult",
+    "read_path",
+    "iter_files",
+    "reader_for",
+    "decode_bytes",
+    "source_from_url",
+    "READERS",
+    "DEFAULT_MAX_ARTICLE_MB",
+    "max_article_bytes",
+]
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[[Path], ReadResult]
+Reader = Callable[..., ReadResult]  # reader(path, *, max_bytes=...)
 
 READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -59,31 +71,93 @@ def reader_for(path: Path) -> Reader | None:
     return None
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Yield every file under ``paths`` (folders walked recursively, hidden entries skipped), sorted."""
+def _hidden(name: str) -> bool:
+    return name.startswith(".") or name in _OS_JUNK
+
+
+def _walk(root: Path, skipped: list[Rejection] | None) -> Iterator[Path]:
+    """Yield the files under ``root``, following folder links once; report what cannot be walked."""
+    def skip(path: str | Path, reason: str) -> None:
+        log.info("skipped %s: %s", path, reason)  # the report lists it; no second line on stderr
+        if skipped is not None:
+            skipped.append(Rejection(str(path), reason))
+
+    def onerror(exc: OSError) -> None:
+        skip(exc.filename or root, f"cannot read folder: {exc.strerror or exc}")
+
+    seen = {os.path.realpath(root)}
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=True):
+        kept = []
+        for d in sorted(dirs):
+            if _hidden(d):
+                continue
+            full = os.path.join(folder, d)
+            real = os.path.realpath(full)
+            if real in seen:  # a link back to a folder already walked: a loop, or a second way in
+                skip(full, "symbolic link loop (folder already walked)")
+                continue
+            seen.add(real)
+            kept.append(d)
+        dirs[:] = kept
+        for name in files:
+            if _hidden(name):
+                continue
+            file = Path(folder) / name
+            try:
+                os.stat(file)
+            except OSError as exc:
+                if os.path.islink(file):
+                    what = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+                    skip(file, f"{what}: {exc.strerror or exc}")
+                else:
+                    skip(file, f"cannot read file: {exc.strerror or exc}")
+                continue
+            if file.is_file():
+                found.append(file)
+            else:
+                skip(file, "not a regular file")
+    yield from sorted(found)
+
+
+def iter_files(paths: Iterable[str | Path], *, skipped: list[Rejection] | None = None) -> Iterator[Path]:
+    """Yield every file under ``paths`` (folders walked recursively, hidden entries skipped), sorted.
+
+    Unreadable folders, symbolic link loops and broken links are not yielded; each is
+    appended to ``skipped`` with its reason when a list is given.
+    """
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                rel = f.relative_to(path)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts) and f.name not in _OS_JUNK:
-                    yield f
+            yield from _walk(path, skipped)
         else:
             yield path
 
 
-def read_path(path: str | Path) -> ReadResult:
-    """Return the documents and rejections from one file (never raises for bad input)."""
+def read_path(path: str | Path, *, max_article_mb: float | None = None) -> ReadResult:
+    """Return the documents and rejections from one file (never raises for bad input).
+
+    Files (and JSONL/CSV records) over ``max_article_mb`` MiB (default 5) are rejected unread.
+    """
     path = Path(path)
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # e.g. a symbolic link loop given by name
+        return ReadResult(rejected=[Rejection(str(path), f"cannot read file: {exc.strerror or exc}")])
+    if not exists:
+        if path.is_symlink():
+            return ReadResult(rejected=[Rejection(str(path), "broken symbolic link")])
         return ReadResult(rejected=[Rejection(str(path), "no such file or folder")])
     if _NOT_ARTICLES.search(path.name):
         return ReadResult(skipped=[Rejection(str(path), "not an article (documentation, code or corpus metadata)")])
+    if path.is_dir():
+        return ReadResult(skipped=[Rejection(str(path), "a folder (give it to ingest to walk it)")])
     reader = reader_for(path)
     if reader is None:
         return ReadResult(rejected=[Rejection(str(path), f"unsupported file type {path.suffix or '(none)'}")])
     try:
-        return reader(path)
+        return reader(path, max_bytes=max_article_bytes(max_article_mb))
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop an ingest
-        log.exception("reader failed on %s", path)
-        return ReadResult(rejected=[Rejection(str(path), f"could not parse: {type(exc).__name__}: {exc}")])
+        log.warning("reader failed on %s: %s", path, failure(exc))
+        log.debug("reader failed on %s", path, exc_info=True)
+        return ReadResult(rejected=[Rejection.from_exception(str(path), exc)])

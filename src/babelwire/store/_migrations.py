@@ -199,3 +199,17 @@ def m003_stories_audit(db: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration
+def m004_rejected_once(db: sqlite3.Connection) -> None:
+    # A rerun recorded every rejection again: keep the first of each, and index what finds it.
+    _script(
+        db,
+        """
+        DELETE FROM rejected WHERE rowid NOT IN (
+            SELECT min(rowid) FROM rejected GROUP BY origin, coalesce(article_id, ''), reason
+        );
+        CREATE INDEX rejected_origin ON rejected(origin)
+        """,
+    )

@@ -192,10 +192,12 @@ class Store:
 
     # -- rejections ----------------------------------------------------------------
     def add_rejection(self, rejection: Rejection) -> None:
-        """Record an input that was not stored, with its reason."""
+        """Record an input that was not stored, with its reason (once: a rerun does not record it again)."""
         self.db.execute(
-            "INSERT INTO rejected (origin, article_id, reason, at) VALUES (?,?,?,?)",
-            (rejection.origin, rejection.id, rejection.reason, _now()),
+            "INSERT INTO rejected (origin, article_id, reason, at) SELECT ?,?,?,? WHERE NOT EXISTS "
+            "(SELECT 1 FROM rejected WHERE origin = ? AND article_id IS ? AND reason = ?)",
+            (rejection.origin, rejection.id, rejection.reason, _now(),
+             rejection.origin, rejection.id, rejection.reason),
         )
 
     def rejections(self, limit: int = 100) -> list[Rejection]:
@@ -206,10 +208,11 @@ class Store:
         return [Rejection(origin=o, reason=r, id=i) for o, r, i in rows]
 
     def add_duplicate(self, article_id: str, origin: str, duplicate_of: str, reason: str) -> None:
-        """Record an input recognised as a duplicate of a stored article (not stored again)."""
+        """Record an input recognised as a duplicate of a stored article (not stored again; once, not per rerun)."""
         self.db.execute(
-            "INSERT INTO duplicates (article_id, origin, duplicate_of, reason, at) VALUES (?,?,?,?,?)",
-            (article_id, origin, duplicate_of, reason, _now()),
+            "INSERT INTO duplicates (article_id, origin, duplicate_of, reason, at) SELECT ?,?,?,?,? WHERE NOT EXISTS "
+            "(SELECT 1 FROM duplicates WHERE article_id = ? AND origin = ? AND duplicate_of = ?)",
+            (article_id, origin, duplicate_of, reason, _now(), article_id, origin, duplicate_of),
         )
 
     # -- embeddings ----------------------------------------------------------------
@@ -272,6 +275,10 @@ class Store:
         if row is None:
             return None
         return {"story_id": row[0], "score": row[1], "evidence": json.loads(row[2])}
+
+    def story_ids(self) -> set[str]:
+        """Return the ids of the stories that hold at least one article."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT story_id FROM memberships")}
 
     def story_exists(self, story_id: str) -> bool:
         """Return True when the story exists."""

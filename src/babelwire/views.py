@@ -104,9 +104,19 @@ def _entities_from_evidence(evidence: dict[str, dict[str, Any]]) -> list[dict[st
     return [{"term": n, "articles": counts[n], "forms": [n]} for n in ranked]
 
 
-def explain_article(store: Store, article_id: str, *, nearest: int = 3) -> dict[str, Any]:
+def explain_article(
+    store: Store,
+    article_id: str,
+    *,
+    nearest: int = 3,
+    vectors: tuple[list[str], np.ndarray] | None = None,
+) -> dict[str, Any]:
     """Return why the article sits in its story: the stored evidence and score, and the stories
-    whose articles are closest to it by cosine (with the store's encoder), its own included."""
+    whose articles are closest to it by cosine (with the store's encoder), its own included.
+
+    ``vectors`` is ``store.article_vectors(encoder=...)`` when the caller keeps it (the web app
+    does, so each explanation need not load every vector again).
+    """
     store.get_article(article_id)  # NotFound for unknown ids
     m = store.membership(article_id)
     out: dict[str, Any] = {
@@ -121,16 +131,20 @@ def explain_article(store: Store, article_id: str, *, nearest: int = 3) -> dict[
     fp = out["encoder"]
     if not fp:
         return out
-    ids, matrix = store.article_vectors(encoder=fp)
-    if article_id not in ids:
+    ids, matrix = vectors if vectors is not None else store.article_vectors(encoder=fp)
+    try:
+        row = ids.index(article_id)
+    except ValueError:
         return out
-    sims = matrix @ matrix[ids.index(article_id)]
-    stories = {r["id"]: r["story_id"] for r in store.article_rows()}
+    sims = matrix @ matrix[row]
     best: dict[str, tuple[float, str]] = {}
     for i in np.argsort(-sims):
         other = ids[i]
-        sid = stories.get(other)
-        if other == article_id or sid is None or sid in best:
+        if other == article_id:
+            continue
+        om = store.membership(other)
+        sid = om["story_id"] if om else None
+        if sid is None or sid in best:
             continue
         best[sid] = (float(sims[i]), other)
         if len(best) >= nearest + 1:

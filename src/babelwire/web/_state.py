@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
 
 from starlette.requests import Request
 
@@ -14,11 +17,15 @@ from ..errors import StoreError
 from ..search import Searcher
 from ..signals import Encoder, get_encoder
 from ..store import Store
+from ._cache import StoreCache, VectorIndex
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
 __all__ = ["WebState", "WebConfig", "read_store"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +43,9 @@ class WebState:
     Reads borrow a pooled SQLite connection each (WAL lets them run while a
     write is in progress); writes go through a single :class:`Pipeline`
     under a lock, rebuilt when another process has added articles meanwhile.
+    What every page reads (story lists, facets, stories, articles, search results) is kept in
+    ``cache`` until the store's change counter moves; ``vectors`` holds the article vectors that
+    search and explanations rank, topped up with each write's new articles.
     """
 
     def __init__(self, store_path: str, *, encoder: Encoder | str | None, config: WebConfig) -> None:
@@ -54,6 +64,8 @@ class WebState:
         self._pipeline: Pipeline | None = None
         self._pipeline_version: tuple[int, int] | None = None
         self._searcher: Searcher | None = None
+        self.cache = StoreCache(store_path)
+        self.vectors = VectorIndex()
 
     # -- models -------------------------------------------------------------------------------
     @property
@@ -68,8 +80,13 @@ class WebState:
     def searcher(self) -> Searcher:
         """Return the shared searcher (it caches the article vectors between queries)."""
         if self._searcher is None:
-            self._searcher = Searcher(self.writer, self.encoder)
+            self._searcher = Searcher(self.writer, self.encoder, vectors=self.vectors.get)
         return self._searcher
+
+    def article_vectors(self, store: Store) -> tuple[list[str], np.ndarray] | None:
+        """Return the stored article vectors of the store's encoder (kept between requests), or None."""
+        fp = store.get_setting("encoder")
+        return self.vectors.get(store, fp) if fp else None
 
     # -- stores -------------------------------------------------------------------------------
     @contextmanager
@@ -87,6 +104,25 @@ class WebState:
             with self._open_lock:
                 if store in self._opened:
                     self._idle.append(store)
+
+    def read(self, fn: Callable[[Store], T]) -> T:
+        """Return ``fn(store)`` with a pooled read connection."""
+        with self.reading() as store:
+            return fn(store)
+
+    def cached(self, key: object, fn: Callable[[Store], T]) -> T:
+        """Return ``fn(store)`` from the cache, computing it with a read connection on a miss."""
+        return self.cache.get(key, lambda: self.read(fn))
+
+    def warm(self) -> None:
+        """Load what the first write and the first explanation would otherwise wait for (run in a thread)."""
+        try:
+            with self.write_lock:
+                self.pipeline().clusterer  # noqa: B018 - the clusterer restores from the store on first use
+                self.written(True)
+            self.read(self.article_vectors)
+        except Exception:  # noqa: BLE001 - warming is an optimisation; the request path reports errors
+            log.warning("could not warm the web app's state", exc_info=True)
 
     def pipeline(self) -> Pipeline:
         """Return the writer's pipeline; call with ``write_lock`` held."""
@@ -112,6 +148,7 @@ class WebState:
                 store.close()
             self._opened.clear()
             self._idle.clear()
+        self.cache.close()
 
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,7 +46,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The clusterer and the vector index load in the background, so a server over a big store
+        # answers at once and its first write or explanation does not wait for them.
+        warming = threading.Thread(target=state.warm, name="babelwire-warm", daemon=True)
+        warming.start()
         yield
+        warming.join()
         state.close()
 
     app = FastAPI(

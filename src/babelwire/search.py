@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .errors import EncoderError, MissingDependency
+from .errors import EncoderError, MissingDependency, NotFound
 from .signals import Encoder, get_encoder
 from .store import Store
 
@@ -145,12 +145,15 @@ class Searcher:
         for hit in articles:
             if hit["story_id"]:
                 by_story.setdefault(hit["story_id"], []).append(hit)
-        for s in store.stories(article_ids=[h["id"] for h in articles]):
-            hits = by_story.get(s["id"], [])
-            s["score"] = round(max((h["score"] for h in hits), default=0.0), 6)
+        for sid, hits in by_story.items():  # one story at a time: far cheaper than filtering every story
+            try:
+                s = store.story(sid)
+            except NotFound:  # gone since the hit was read
+                continue
+            s["score"] = round(max(h["score"] for h in hits), 6)
             s["matched"] = [h["id"] for h in hits]
             out["stories"].append(s)
-        out["stories"].sort(key=lambda s: -s["score"])
+        out["stories"].sort(key=lambda s: -s["score"])  # stable: equal scores keep their best hit's order
         return out
 
     def _query_vector(self, encoder: Encoder, query: str) -> np.ndarray:

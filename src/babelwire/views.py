@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -138,7 +139,7 @@ def explain_article(
         return out
     sims = matrix @ matrix[row]
     best: dict[str, tuple[float, str]] = {}
-    for i in np.argsort(-sims):
+    for i in _most_similar(sims):
         other = ids[i]
         if other == article_id:
             continue
@@ -159,3 +160,17 @@ def explain_article(
              "is_own_story": sid == out["story_id"]}
         )
     return out
+
+
+def _most_similar(sims: np.ndarray, first: int = 64) -> Iterator[int]:
+    """Yield indices of ``sims`` from the largest down: the top ``first`` by a partial sort, then the rest."""
+    if len(sims) <= first:
+        yield from np.argsort(-sims).tolist()
+        return
+    top = np.argpartition(-sims, first)[:first]
+    top = top[np.argsort(-sims[top])]
+    yield from top.tolist()
+    rest = np.ones(len(sims), dtype=bool)
+    rest[top] = False
+    others = np.flatnonzero(rest)
+    yield from others[np.argsort(-sims[others])].tolist()

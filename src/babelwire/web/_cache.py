@@ -109,15 +109,24 @@ class VectorIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[str, int, int] | None = None  # encoder, article count, newest rowid
+        self._seen: tuple[str, int] | None = None  # encoder, change counter when the index was last checked
         self.ids: list[str] = []
         self.matrix = np.zeros((0, 0), dtype=np.float32)
         self.position: dict[str, int] = {}
         self.full_loads = 0
 
-    def get(self, store: Store, encoder: str) -> tuple[list[str], np.ndarray]:
-        """Return ``(ids, matrix)`` of the articles with an ``encoder`` vector, as ``store`` has them now."""
+    def get(self, store: Store, encoder: str, *, generation: int | None = None) -> tuple[list[str], np.ndarray]:
+        """Return ``(ids, matrix)`` of the articles with an ``encoder`` vector, as ``store`` has them now.
+
+        ``generation`` is the store's change counter (:meth:`StoreCache.generation`): while it stays
+        the same the index is returned without asking the store anything.
+        """
+        with self._lock:
+            if generation is not None and (encoder, generation) == self._seen:
+                return self.ids, self.matrix
         count, top = store.version()
         with self._lock:
+            self._seen = (encoder, generation) if generation is not None else None
             key = self._key
             if key == (encoder, count, top):
                 return self.ids, self.matrix

@@ -80,13 +80,16 @@ class WebState:
     def searcher(self) -> Searcher:
         """Return the shared searcher (it caches the article vectors between queries)."""
         if self._searcher is None:
-            self._searcher = Searcher(self.writer, self.encoder, vectors=self.vectors.get)
+            self._searcher = Searcher(
+                self.writer, self.encoder,
+                vectors=lambda store, fp: self.vectors.get(store, fp, generation=self.cache.generation()))
         return self._searcher
 
     def article_vectors(self, store: Store) -> tuple[list[str], np.ndarray] | None:
         """Return the stored article vectors of the store's encoder (kept between requests), or None."""
+        generation = self.cache.generation()  # read before the store: the index is never newer than it says
         fp = store.get_setting("encoder")
-        return self.vectors.get(store, fp) if fp else None
+        return self.vectors.get(store, fp, generation=generation) if fp else None
 
     # -- stores -------------------------------------------------------------------------------
     @contextmanager

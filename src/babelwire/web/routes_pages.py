@@ -54,6 +54,12 @@ def _date(value: str | None) -> str | None:
     return value if value and _DATE.match(value) else None
 
 
+def _facets(request: Request, store: Store) -> dict[str, list[tuple[str, int]]]:
+    # Every filtered front page and search page shows them: computed once per change of the store.
+    facets: dict[str, list[tuple[str, int]]] = request.app.state.babelwire.cache.get(("facets",), store.facets)
+    return facets
+
+
 @router.get("/", dependencies=pages)
 async def stories_page(
     request: Request,
@@ -68,7 +74,8 @@ async def stories_page(
     def context(store: Store) -> dict[str, Any]:
         rows = store.stories(**filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
         return {"stories": rows[:PAGE_SIZE], "filters": filters, "page": page, "more": len(rows) > PAGE_SIZE,
-                "facets": store.facets(), "total": store.story_count(), "articles_total": store.article_count()}
+                "facets": _facets(request, store), "total": store.story_count(),
+                "articles_total": store.article_count()}
 
     return await cached_page(request, "stories.html", context)
 
@@ -105,7 +112,7 @@ async def search_page(
     def context(store: Store) -> dict[str, Any]:
         result = searcher.search(q, mode=mode, lang=lang or None, store=store) if q.strip() else None
         return {"q": q, "mode": mode, "lang": lang or "", "result": result, "terms": query_terms(q),
-                "facets": store.facets()}
+                "facets": _facets(request, store)}
 
     return await cached_page(request, "search.html", context)
 

@@ -89,10 +89,20 @@ def field_problem(rec: Mapping[str, Any]) -> str | None:
             return f"'{name}' must be a string, not a JSON {json_type(value)}"
         else:
             text = value
+        if not _is_unicode(text):
+            return f"'{name}' holds a lone surrogate (\\ud800-\\udfff escapes that pair with nothing): not Unicode text"
         limit = LIMITS.get(name)
         if limit is not None and len(text) > limit:
             return f"'{name}' is longer than {limit} characters"
     return None
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def batch_from_records(records: Sequence[Any], *, origin: str) -> Batch:
@@ -110,12 +120,12 @@ def batch_from_records(records: Sequence[Any], *, origin: str) -> Batch:
             batch.add(Rejection(where, problem, id=None if problem.startswith("'id'") else shown_id))
             continue
         rec = {k: v for k, v in rec.items() if v is not None and v != ""}
-        body = rec.get("text") or rec.get("html") or ""
-        fallback = "web-" + content_hash(str(body))[:16]
         try:
+            body = rec.get("text") or rec.get("html") or ""
+            fallback = "web-" + content_hash(str(body))[:16]
             doc = record_to_document(rec, origin=where, path=Path("web") / "post", fmt="web", fallback_id=fallback)
         except Exception as exc:  # noqa: BLE001 - whatever one record does, it is that record's rejection
-            reason = str(exc) if isinstance(exc, ValueError) else f"unreadable record ({type(exc).__name__})"
+            reason = str(exc) if type(exc) is ValueError else f"unreadable record ({type(exc).__name__})"
             batch.add(Rejection(where, reason, id=shown_id))
             continue
         batch.add(doc)

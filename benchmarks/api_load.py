@@ -153,7 +153,8 @@ class Connection:
 
 
 # -- the load ----------------------------------------------------------------------------------
-QUERIES = [f"{a} {b}" for a, b in zip(NAMES, PLACES * 2)] + [f"{w} {p}" for w, p in zip(WORDS[:24], PLACES)]
+QUERIES = [f"{a} {b}" for a, b in zip(NAMES, PLACES * 2, strict=False)] + [
+    f"{w} {p}" for w, p in zip(WORDS[:24], PLACES, strict=False)]
 GROUPS = {"GET /api/stories": "story list", "GET /": "story list",
           "GET /api/stories/{id}": "story", "GET /stories/{id}": "story",
           "GET /api/articles/{id}": "article", "GET /articles/{id}": "article",
@@ -187,15 +188,17 @@ class Load:
         if r < w:
             self.written += 1
             n = self.written
+            who, where, what = self.rng.choice(NAMES), self.rng.choice(PLACES), self.rng.choice(WORDS)
             rec = {"id": f"load-{os.getpid()}-{n}", "lang": self.rng.choice(LANGS), "published": "2024-12-30",
-                   "title": f"{self.rng.choice(NAMES)} visits {self.rng.choice(PLACES)} for the {self.rng.choice(WORDS)} talks",
+                   "title": f"{who} visits {where} for the {what} talks",
                    "text": " ".join(self.rng.sample(WORDS, 12)) + f" {n}.\nOfficials said more talks would follow."}
             return "POST /api/articles", "POST", "/api/articles", json.dumps([rec]).encode()
         r = (r - w) / (1 - w)
         api = self.rng.random() < 0.5
         if r < 0.25:
             if api:
-                return "GET /api/stories", "GET", f"/api/stories?limit=50&offset={50 * self.rng.choice([0, 0, 0, 1, 2])}", None
+                offset = 50 * self.rng.choice([0, 0, 0, 1, 2])
+                return "GET /api/stories", "GET", f"/api/stories?limit=50&offset={offset}", None
             return "GET /", "GET", f"/?page={self.rng.choice([1, 1, 1, 2, 3])}", None
         if r < 0.5:
             sid = id_path(self.rng.choice(self.story_ids))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-
 from starlette.requests import Request
 
 from ..errors import StoreError

@@ -109,8 +109,9 @@ async def list_stories(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Response:
     """Return stories, most recently published first: the same JSON as `babelwire stories --format json`."""
-    filters = {"lang": lang, "source": source, "since": since, "until": until, "limit": limit, "offset": offset}
-    return await cached_json(request, ("api-stories", *filters.values()), lambda store: store.stories(**filters))
+    return await cached_json(
+        request, ("api-stories", lang, source, since, until, limit, offset),
+        lambda store: store.stories(lang=lang, source=source, since=since, until=until, limit=limit, offset=offset))
 
 
 @router.get("/stories/{story_id:path}", dependencies=reads, responses=ERRORS, summary="Get a story",
@@ -134,9 +135,9 @@ async def list_articles(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Response:
     """Return article summaries (id, source, lang, title, published, path, url, story_id), newest first."""
-    filters = {"lang": lang, "source": source, "limit": limit, "offset": offset}
-    return await cached_json(request, ("api-articles", *filters.values()),
-                             lambda store: store.article_summaries(**filters))
+    return await cached_json(
+        request, ("api-articles", lang, source, limit, offset),
+        lambda store: store.article_summaries(lang=lang, source=source, limit=limit, offset=offset))
 
 
 def article_with_explanation(request: Request, article_id: str) -> Callable[[Store], dict[str, Any]]:

@@ -280,6 +280,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0, help="how long the load runs")
     ap.add_argument("--write-share", type=float, default=0.01, help="share of requests that POST an article")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--port", type=int, help="load a server already running on this port of 127.0.0.1 "
+                                             f"(its write token must be {TOKEN!r}) instead of starting one")
     args = ap.parse_args()
 
     from babelwire.store import Store
@@ -293,10 +295,17 @@ def main() -> None:
             article_ids = [r["id"] for r in store.article_rows()]
             story_ids = [s["id"] for s in store.stories()]
         print(f"store: {len(article_ids)} articles, {len(story_ids)} stories")
-        port = free_port()
+        port = args.port or free_port()
         log_path = os.path.join(tmp, "serve.log")
         t = time.perf_counter()
-        server = start_server(db, port, log_path)
+        server = start_server(db, port, log_path) if not args.port else None
+        if server is None:
+            own_cpu = time.process_time()
+            load = Load(args, story_ids, article_ids)
+            elapsed = asyncio.run(load.run(port))
+            report(load, elapsed)
+            print(f"CPU: these clients {time.process_time() - own_cpu:.1f} s")
+            return
         try:
             asyncio.run(wait_ready(port, server))
             ready = time.perf_counter() - t
@@ -306,8 +315,14 @@ def main() -> None:
             load_before = os.getloadavg()[0]
             print(f"load: {args.clients} clients for {args.seconds:g}s, writes {args.write_share:.0%} "
                   f"(machine: {os.cpu_count()} cores, load average {load_before:.1f} before)", flush=True)
+            cpu, own = cpu_seconds(server.pid), time.process_time()
             elapsed = asyncio.run(load.run(port))
+            cpu, own = cpu_seconds(server.pid) - cpu, time.process_time() - own
             report(load, elapsed)
+            total = sum(len(v) for v in load.latencies.values())
+            print(f"CPU: the server used {cpu:.1f} s over {elapsed:.1f} s ({cpu / elapsed:.0%} of a core; "
+                  f"{total / cpu if cpu else float('nan'):.0f} responses per server CPU-second), "
+                  f"these clients {own:.1f} s")
             print(f"load average {os.getloadavg()[0]:.1f} at the end (1 min; includes this run)")
         finally:
             server.terminate()
@@ -317,6 +332,15 @@ def main() -> None:
                 server.kill()
             if server.returncode not in (0, -15, None):
                 print(Path(log_path).read_text()[-2000:])
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the user + system CPU time a process has used so far (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def wait_ready(port: int, server: subprocess.Popen) -> None:

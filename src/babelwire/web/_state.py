@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import anyio.to_thread
 import numpy as np
 from starlette.requests import Request
 
@@ -34,6 +37,7 @@ class WebConfig:
     token: str | None
     read_token: str | None
     max_upload_bytes: int
+    read_threads: int = 4
 
 
 class WebState:
@@ -65,6 +69,9 @@ class WebState:
         self._searcher: Searcher | None = None
         self.cache = StoreCache(store_path)
         self.vectors = VectorIndex()
+        # Per event loop (tests run one loop per request): capacity limiters for the worker threads.
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, Any]] = (
+            weakref.WeakKeyDictionary())
 
     # -- models -------------------------------------------------------------------------------
     @property
@@ -115,6 +122,25 @@ class WebState:
     def cached(self, key: object, fn: Callable[[Store], T]) -> T:
         """Return ``fn(store)`` from the cache, computing it with a read connection on a miss."""
         return self.cache.get(key, lambda: self.read(fn))
+
+    def _limiter(self, write: bool) -> Any:
+        loop = asyncio.get_running_loop()
+        pair = self._limiters.get(loop)
+        if pair is None:
+            pair = self._limiters[loop] = (anyio.CapacityLimiter(self.config.read_threads), anyio.CapacityLimiter(1))
+        return pair[1] if write else pair[0]
+
+    async def in_reader(self, fn: Callable[..., T], *args: Any) -> T:
+        """Return ``fn(*args)`` run on one of a few reader threads.
+
+        Few, because the work is Python holding the GIL: forty threads (the default pool)
+        only take turns slower, and SQLite calls wait longer to get the GIL back.
+        """
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter(write=False))
+
+    async def in_writer(self, fn: Callable[..., T], *args: Any) -> T:
+        """Return ``fn(*args)`` run on the writer thread: writes queue here, not on threads the reads need."""
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter(write=True))
 
     def warm(self) -> None:
         """Load what the first write and the first explanation would otherwise wait for (run in a thread)."""

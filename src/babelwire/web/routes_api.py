@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from ..store import Store
@@ -93,7 +92,7 @@ async def cached_json(request: Request, key: tuple[Any, ...], fn: Callable[[Stor
     state = request.app.state.babelwire
     body = state.cache.peek(key)
     if body is MISSING:  # compute off the event loop
-        body = await run_in_threadpool(state.cached, key, lambda store: _json_bytes(fn(store)))
+        body = await state.in_reader(state.cached, key, lambda store: _json_bytes(fn(store)))
     return Response(body, media_type="application/json")
 
 
@@ -216,7 +215,7 @@ async def post_articles(request: Request) -> JSONResponse:
     """
     batch = await read_batch(request)
     state = request.app.state.babelwire
-    status, body = await run_in_threadpool(run_batch, state, batch)
+    status, body = await state.in_writer(run_batch, state, batch)
     if not body["results"]:
         reasons = "; ".join(f"{r['origin']}: {r['reason']}" for r in body["report"]["skipped"])
         return JSONResponse(error_payload("rejected_input", f"nothing stored: {reasons or 'no articles found'}"),

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..search import query_terms
@@ -46,7 +45,7 @@ async def cached_page(request: Request, name: str, fn: Callable[[Store], dict[st
     key = ("page", request.url.path, request.url.query)
     html = state.cache.peek(key)
     if html is MISSING:
-        html = await run_in_threadpool(state.cached, key, lambda store: render_html(request, name, **fn(store)))
+        html = await state.in_reader(state.cached, key, lambda store: render_html(request, name, **fn(store)))
     return HTMLResponse(html)
 
 
@@ -135,7 +134,8 @@ async def ingest_submit(request: Request) -> Response:
         except ApiError as exc:
             return render(request, "ingest.html", status=exc.status, outcome=None,
                           error={"code": exc.code, "message": exc.message}, form=kept)
-        status, outcome = await run_in_threadpool(run_batch, request.app.state.babelwire, batch)
+        state = request.app.state.babelwire
+        status, outcome = await state.in_writer(run_batch, state, batch)
         report = outcome["report"]
         if status != 201:  # a page has no multi-status: 200 when something was stored or known, else 422
             status = 200 if report["stored"] or report["already_known"] else 422

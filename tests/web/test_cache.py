@@ -131,3 +131,17 @@ def test_repeated_queries_are_embedded_once(corpus_client, db_path):
             searcher.search(q, mode="semantic")
     # An LRU of two: the repeats hit; Blinken evicts Lagarde (least recently used), which then evicts Valencia.
     assert [c[0] for c in calls] == ["Valencia", "Lagarde", "Blinken", "Lagarde", "Valencia"]
+
+
+def test_list_pages_sliced_from_the_kept_window_equal_the_store(corpus_client, db_path, monkeypatch):
+    import babelwire.web._state as web_state
+
+    monkeypatch.setattr(web_state, "STORY_WINDOW", 2)  # the corpus has three stories: slices and a direct query
+    with Store(db_path) as store:
+        for offset in range(4):
+            for limit in (1, 2, 3):
+                got = corpus_client.get("/api/stories", params={"limit": limit, "offset": offset}).json()
+                assert got == store.stories(limit=limit, offset=offset), (offset, limit)
+        for lang in ("bg", "es"):
+            assert corpus_client.get("/api/stories", params={"lang": lang, "limit": 1}).json() == store.stories(
+                lang=lang, limit=1)

@@ -28,6 +28,7 @@ __all__ = ["WebState", "WebConfig", "read_store"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+STORY_WINDOW = 200  # the first stories of each list, kept whole: pages and API offsets slice it
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,29 @@ class WebState:
     async def in_writer(self, fn: Callable[..., T], *args: Any) -> T:
         """Return ``fn(*args)`` run on the writer thread: writes queue here, not on threads the reads need."""
         return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter(write=True))
+
+    def stories(
+        self,
+        store: Store,
+        *,
+        limit: int,
+        offset: int = 0,
+        lang: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return ``store.stories(...)`` for the filters, sliced from a kept window when it can.
+
+        Every list page and API page of the first ``STORY_WINDOW`` stories shares one query for them,
+        so a write costs one list query to refresh, not one per page.
+        """
+        if offset + limit > STORY_WINDOW:
+            return store.stories(lang=lang, source=source, since=since, until=until, limit=limit, offset=offset)
+        window: list[dict[str, Any]] = self.cache.get(
+            ("story-window", lang, source, since, until),
+            lambda: store.stories(lang=lang, source=source, since=since, until=until, limit=STORY_WINDOW))
+        return window[offset : offset + limit]
 
     def warm(self) -> None:
         """Load what the first write and the first explanation would otherwise wait for (run in a thread)."""

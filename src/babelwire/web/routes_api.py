@@ -110,7 +110,8 @@ async def list_stories(
     """Return stories, most recently published first: the same JSON as `babelwire stories --format json`."""
     return await cached_json(
         request, ("api-stories", lang, source, since, until, limit, offset),
-        lambda store: store.stories(lang=lang, source=source, since=since, until=until, limit=limit, offset=offset))
+        lambda store: request.app.state.babelwire.stories(store, lang=lang, source=source, since=since, until=until,
+                                                          limit=limit, offset=offset))
 
 
 @router.get("/stories/{story_id:path}", dependencies=reads, responses=ERRORS, summary="Get a story",

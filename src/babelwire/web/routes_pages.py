@@ -71,7 +71,8 @@ async def stories_page(
     filters = {"lang": lang or None, "source": source or None, "since": _date(since), "until": _date(until)}
 
     def context(store: Store) -> dict[str, Any]:
-        rows = store.stories(**filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        rows = request.app.state.babelwire.stories(store, **filters, limit=PAGE_SIZE + 1,
+                                                   offset=(page - 1) * PAGE_SIZE)
         return {"stories": rows[:PAGE_SIZE], "filters": filters, "page": page, "more": len(rows) > PAGE_SIZE,
                 "facets": _facets(request, store), "total": store.story_count(),
                 "articles_total": store.article_count()}

@@ -145,3 +145,16 @@ def test_list_pages_sliced_from_the_kept_window_equal_the_store(corpus_client, d
         for lang in ("bg", "es"):
             assert corpus_client.get("/api/stories", params={"lang": lang, "limit": 1}).json() == store.stories(
                 lang=lang, limit=1)
+
+
+def test_warming_loads_the_clusterer_and_vectors_once(corpus_client, monkeypatch):
+    state = corpus_client.app.state.babelwire
+    state._pipeline = None  # as a fresh server over this store
+    state.warm()
+    warmed = state._pipeline
+    assert warmed is not None and state.vectors.full_loads == 1
+    extra = {"id": "after-warm", "text": "Lagarde said in Frankfurt that the ECB keeps rates at zero for now."}
+    assert corpus_client.post("/api/articles", json=extra, headers=auth()).status_code == 201
+    assert state._pipeline is warmed  # the write used the warmed pipeline, no rebuild
+    corpus_client.get("/api/articles/after-warm")
+    assert state.vectors.full_loads == 1  # the new article's vector was appended

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio.to_thread
 import numpy as np
-from starlette.requests import Request
 
 from ..errors import StoreError
 from ..search import Searcher
@@ -24,7 +23,7 @@ from ._cache import StoreCache, VectorIndex
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
-__all__ = ["WebState", "WebConfig", "read_store"]
+__all__ = ["WebState", "WebConfig"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -201,10 +200,3 @@ class WebState:
             self._opened.clear()
             self._idle.clear()
         self.cache.close()
-
-
-
-def read_store(request: Request) -> Iterator[Store]:
-    """FastAPI dependency: a store connection for the request's reads."""
-    with request.app.state.babelwire.reading() as store:
-        yield store

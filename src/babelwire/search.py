@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
 
-from .errors import EncoderError, MissingDependency
+from .errors import EncoderError, MissingDependency, NotFound
 from .signals import Encoder, get_encoder
 from .store import Store
 
@@ -48,15 +50,29 @@ class Searcher:
     the result says why. Thread-safe: the web app shares one.
 
     ``rrf_k`` is the reciprocal-rank-fusion constant: each list contributes
-    ``1 / (rrf_k + rank)`` to an article's score.
+    ``1 / (rrf_k + rank)`` to an article's score. The embeddings of the last ``query_cache``
+    distinct queries are kept (an LRU keyed by the text), so a repeated query is not encoded again.
+    ``vectors(store, encoder_fingerprint)``, when given, returns the article vectors instead of
+    the searcher's own cache (the web app shares one index between search and explanations).
     """
 
-    def __init__(self, store: Store, encoder: Encoder | str | None = None, *, rrf_k: int = 60) -> None:
+    def __init__(
+        self,
+        store: Store,
+        encoder: Encoder | str | None = None,
+        *,
+        rrf_k: int = 60,
+        query_cache: int = 1024,
+        vectors: Callable[[Store, str], tuple[list[str], np.ndarray]] | None = None,
+    ) -> None:
         self.store = store
         self._encoder = encoder
         self.rrf_k = rrf_k
+        self.query_cache = query_cache
+        self._vectors_of = vectors
         self._lock = threading.Lock()
         self._cache: tuple[Any, str, list[str], np.ndarray] | None = None
+        self._queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 
     @property
     def encoder(self) -> Encoder:
@@ -129,13 +145,31 @@ class Searcher:
         for hit in articles:
             if hit["story_id"]:
                 by_story.setdefault(hit["story_id"], []).append(hit)
-        for s in store.stories(article_ids=[h["id"] for h in articles]):
-            hits = by_story.get(s["id"], [])
-            s["score"] = round(max((h["score"] for h in hits), default=0.0), 6)
+        for sid, hits in by_story.items():  # one story at a time: far cheaper than filtering every story
+            try:
+                s = store.story(sid)
+            except NotFound:  # gone since the hit was read
+                continue
+            s["score"] = round(max(h["score"] for h in hits), 6)
             s["matched"] = [h["id"] for h in hits]
             out["stories"].append(s)
-        out["stories"].sort(key=lambda s: -s["score"])
+        out["stories"].sort(key=lambda s: -s["score"])  # stable: equal scores keep their best hit's order
         return out
+
+    def _query_vector(self, encoder: Encoder, query: str) -> np.ndarray:
+        """Return the query's embedding, from the LRU when the same text was embedded before."""
+        key = (encoder.fingerprint, query)
+        with self._lock:
+            vector = self._queries.get(key)
+            if vector is not None:
+                self._queries.move_to_end(key)
+                return vector
+        vector = encoder.encode([query], kind="query")[0]
+        with self._lock:
+            self._queries[key] = vector
+            while len(self._queries) > self.query_cache:
+                self._queries.popitem(last=False)
+        return vector
 
     def _semantic(self, store: Store, query: str, pool: int, warnings: list[str]) -> list[tuple[str, float]]:
         fp = store.get_setting("encoder")
@@ -154,10 +188,10 @@ class Searcher:
                 "use the encoder the store was built with (--encoder or BABELWIRE_ENCODER)"
             )
             return []
-        ids, matrix = self._vectors(store, fp)
+        ids, matrix = self._vectors_of(store, fp) if self._vectors_of else self._vectors(store, fp)
         if not ids:
             return []
-        q = encoder.encode([query], kind="query")[0]
+        q = self._query_vector(encoder, query)
         sims = matrix @ q
         top = np.argsort(-sims)[:pool]
         return [(ids[i], float(sims[i])) for i in top]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -104,9 +105,19 @@ def _entities_from_evidence(evidence: dict[str, dict[str, Any]]) -> list[dict[st
     return [{"term": n, "articles": counts[n], "forms": [n]} for n in ranked]
 
 
-def explain_article(store: Store, article_id: str, *, nearest: int = 3) -> dict[str, Any]:
+def explain_article(
+    store: Store,
+    article_id: str,
+    *,
+    nearest: int = 3,
+    vectors: tuple[list[str], np.ndarray] | None = None,
+) -> dict[str, Any]:
     """Return why the article sits in its story: the stored evidence and score, and the stories
-    whose articles are closest to it by cosine (with the store's encoder), its own included."""
+    whose articles are closest to it by cosine (with the store's encoder), its own included.
+
+    ``vectors`` is ``store.article_vectors(encoder=...)`` when the caller keeps it (the web app
+    does, so each explanation need not load every vector again).
+    """
     store.get_article(article_id)  # NotFound for unknown ids
     m = store.membership(article_id)
     out: dict[str, Any] = {
@@ -121,16 +132,20 @@ def explain_article(store: Store, article_id: str, *, nearest: int = 3) -> dict[
     fp = out["encoder"]
     if not fp:
         return out
-    ids, matrix = store.article_vectors(encoder=fp)
-    if article_id not in ids:
+    ids, matrix = vectors if vectors is not None else store.article_vectors(encoder=fp)
+    try:
+        row = ids.index(article_id)
+    except ValueError:
         return out
-    sims = matrix @ matrix[ids.index(article_id)]
-    stories = {r["id"]: r["story_id"] for r in store.article_rows()}
+    sims = matrix @ matrix[row]
     best: dict[str, tuple[float, str]] = {}
-    for i in np.argsort(-sims):
+    for i in _most_similar(sims):
         other = ids[i]
-        sid = stories.get(other)
-        if other == article_id or sid is None or sid in best:
+        if other == article_id:
+            continue
+        om = store.membership(other)
+        sid = om["story_id"] if om else None
+        if sid is None or sid in best:
             continue
         best[sid] = (float(sims[i]), other)
         if len(best) >= nearest + 1:
@@ -145,3 +160,17 @@ def explain_article(store: Store, article_id: str, *, nearest: int = 3) -> dict[
              "is_own_story": sid == out["story_id"]}
         )
     return out
+
+
+def _most_similar(sims: np.ndarray, first: int = 64) -> Iterator[int]:
+    """Yield indices of ``sims`` from the largest down: the top ``first`` by a partial sort, then the rest."""
+    if len(sims) <= first:
+        yield from np.argsort(-sims).tolist()
+        return
+    top = np.argpartition(-sims, first)[:first]
+    top = top[np.argsort(-sims[top])]
+    yield from top.tolist()
+    rest = np.ones(len(sims), dtype=bool)
+    rest[top] = False
+    others = np.flatnonzero(rest)
+    yield from others[np.argsort(-sims[others])].tolist()

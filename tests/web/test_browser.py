@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -170,3 +171,29 @@ def test_examples_front_page_story_and_search_in_another_language(examples_serve
     langs = [lang for lang in ("en", "es", "tr") if page.locator(f"#lang-{lang}").count()]
     assert len(langs) >= 2, langs
     assert "2023-08-30" in page.locator(".timeline").inner_text()
+
+
+def test_links_with_url_ids_work_in_the_browser(server, page):
+    """Articles whose ids are URLs with ? # % and non-Latin text: click through story and article pages."""
+    ids = ["https://example.org/news/2024/05/flood?id=7#top", "киев 100%/ новости"]
+    records = [{"id": aid, "lang": "en", "published": "2024-05-20", "url": "https://example.org/flood",
+                "title": f"Hailstorm batters Zaragoza orchards, report {n}",
+                "text": f"A hailstorm battered the orchards of Zaragoza on Monday, report {n}.\n"
+                        "Farmers in Zaragoza counted the damage to the peach harvest."} for n, aid in enumerate(ids)]
+    result = _post(server, records)
+    story = result["results"][0]["story"]["id"]
+    page.goto(server + "/")
+    page.get_by_role("link", name="Hailstorm batters Zaragoza orchards, report 0").first.click()
+    page.wait_for_url(f"**/stories/{story}")
+    for n, aid in enumerate(ids):
+        page.get_by_role("link", name=f"Hailstorm batters Zaragoza orchards, report {n}").first.click()
+        page.wait_for_url("**/articles/~*")
+        assert page.locator("h1").inner_text() == f"Hailstorm batters Zaragoza orchards, report {n}"
+        assert aid in page.content()
+        api = page.locator(".api-link a")
+        api.click()
+        page.wait_for_url("**/api/articles/~*")
+        assert json.loads(page.locator("pre").first.inner_text())["id"] == aid
+        page.go_back()
+        page.locator(".crumbs a").nth(1).click()
+        page.wait_for_url(f"**/stories/{story}")

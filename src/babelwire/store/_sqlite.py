@@ -470,13 +470,17 @@ class Store:
         )
 
     # -- search and web views (issue 6) ----------------------------------------------------
-    def article_vectors(self, *, encoder: str) -> tuple[list[str], np.ndarray]:
-        """Return the ids of the articles with a cached ``encoder`` vector and those vectors, one row each."""
+    def article_vectors(
+        self, *, encoder: str, after_rowid: int = 0, upto_rowid: int | None = None
+    ) -> tuple[list[str], np.ndarray]:
+        """Return the ids of the articles with a cached ``encoder`` vector and those vectors, one row each,
+        in storage order; ``after_rowid``/``upto_rowid`` (see :meth:`version`) keep only a range of it."""
         rows = self.db.execute(
             """SELECT a.id, e.vector FROM articles a
                JOIN embeddings e ON e.content_hash = a.embed_hash AND e.encoder = ? AND e.kind = 'passage'
+               WHERE a.rowid > ? AND a.rowid <= ?
                ORDER BY a.rowid""",
-            (encoder,),
+            (encoder, after_rowid, (1 << 62) if upto_rowid is None else upto_rowid),
         ).fetchall()
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
@@ -534,7 +538,7 @@ class Store:
         return out
 
     def version(self) -> tuple[int, int]:
-        """Return a value that changes whenever articles are added or removed (for caches)."""
+        """Return ``(article count, newest rowid)``: it changes whenever articles are added or removed (for caches)."""
         n, top = self.db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM articles").fetchone()
         return int(n), int(top)
 

@@ -17,7 +17,9 @@ from fastapi import Request
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
-__all__ = ["render", "environment", "LANGUAGE_NAMES"]
+from ._ids import id_path
+
+__all__ = ["render", "render_html", "environment", "LANGUAGE_NAMES"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -95,17 +97,21 @@ def environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True,
     )
     env.filters.update(safe_url=safe_url, when=when, clock=clock, lang_name=lang_name, highlight=highlight,
-                       title_or=title_or)
+                       title_or=title_or, id_path=id_path)
     env.globals.update(query_string=query_string)
     return env
+
+
+def render_html(request: Request, name: str, **context: Any) -> str:
+    """Return the HTML of the page ``name`` rendered with ``context``."""
+    state = request.app.state.babelwire
+    return environment().get_template(name).render(
+        request=request, path=request.url.path, writes_enabled=bool(state.config.token), **context
+    )
 
 
 def render(
     request: Request, name: str, *, status: int = 200, headers: dict[str, str] | None = None, **context: Any
 ) -> HTMLResponse:
     """Return the page ``name`` rendered with ``context``."""
-    state = request.app.state.babelwire
-    html = environment().get_template(name).render(
-        request=request, path=request.url.path, writes_enabled=bool(state.config.token), **context
-    )
-    return HTMLResponse(html, status_code=status, headers=headers)
+    return HTMLResponse(render_html(request, name, **context), status_code=status, headers=headers)

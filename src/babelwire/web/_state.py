@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from starlette.requests import Request
+import anyio.to_thread
+import numpy as np
 
 from ..errors import StoreError
 from ..search import Searcher
 from ..signals import Encoder, get_encoder
 from ..store import Store
+from ._cache import StoreCache, VectorIndex
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
-__all__ = ["WebState", "WebConfig", "read_store"]
+__all__ = ["WebState", "WebConfig"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+STORY_WINDOW = 200  # the first stories of each list, kept whole: pages and API offsets slice it
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +37,7 @@ class WebConfig:
     token: str | None
     read_token: str | None
     max_upload_bytes: int
+    read_threads: int = 4
 
 
 class WebState:
@@ -36,6 +46,9 @@ class WebState:
     Reads borrow a pooled SQLite connection each (WAL lets them run while a
     write is in progress); writes go through a single :class:`Pipeline`
     under a lock, rebuilt when another process has added articles meanwhile.
+    What every page reads (story lists, facets, stories, articles, search results) is kept in
+    ``cache`` until the store's change counter moves; ``vectors`` holds the article vectors that
+    search and explanations rank, topped up with each write's new articles.
     """
 
     def __init__(self, store_path: str, *, encoder: Encoder | str | None, config: WebConfig) -> None:
@@ -54,6 +67,11 @@ class WebState:
         self._pipeline: Pipeline | None = None
         self._pipeline_version: tuple[int, int] | None = None
         self._searcher: Searcher | None = None
+        self.cache = StoreCache(store_path)
+        self.vectors = VectorIndex()
+        # Per event loop (tests run one loop per request): capacity limiters for the worker threads.
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, Any]] = (
+            weakref.WeakKeyDictionary())
 
     # -- models -------------------------------------------------------------------------------
     @property
@@ -68,8 +86,16 @@ class WebState:
     def searcher(self) -> Searcher:
         """Return the shared searcher (it caches the article vectors between queries)."""
         if self._searcher is None:
-            self._searcher = Searcher(self.writer, self.encoder)
+            self._searcher = Searcher(
+                self.writer, self.encoder,
+                vectors=lambda store, fp: self.vectors.get(store, fp, generation=self.cache.generation()))
         return self._searcher
+
+    def article_vectors(self, store: Store) -> tuple[list[str], np.ndarray] | None:
+        """Return the stored article vectors of the store's encoder (kept between requests), or None."""
+        generation = self.cache.generation()  # read before the store: the index is never newer than it says
+        fp = store.get_setting("encoder")
+        return self.vectors.get(store, fp, generation=generation) if fp else None
 
     # -- stores -------------------------------------------------------------------------------
     @contextmanager
@@ -87,6 +113,67 @@ class WebState:
             with self._open_lock:
                 if store in self._opened:
                     self._idle.append(store)
+
+    def read(self, fn: Callable[[Store], T]) -> T:
+        """Return ``fn(store)`` with a pooled read connection."""
+        with self.reading() as store:
+            return fn(store)
+
+    def cached(self, key: object, fn: Callable[[Store], T]) -> T:
+        """Return ``fn(store)`` from the cache, computing it with a read connection on a miss."""
+        return self.cache.get(key, lambda: self.read(fn))
+
+    def _limiter(self, write: bool) -> Any:
+        loop = asyncio.get_running_loop()
+        pair = self._limiters.get(loop)
+        if pair is None:
+            pair = self._limiters[loop] = (anyio.CapacityLimiter(self.config.read_threads), anyio.CapacityLimiter(1))
+        return pair[1] if write else pair[0]
+
+    async def in_reader(self, fn: Callable[..., T], *args: Any) -> T:
+        """Return ``fn(*args)`` run on one of a few reader threads.
+
+        Few, because the work is Python holding the GIL: forty threads (the default pool)
+        only take turns slower, and SQLite calls wait longer to get the GIL back.
+        """
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter(write=False))
+
+    async def in_writer(self, fn: Callable[..., T], *args: Any) -> T:
+        """Return ``fn(*args)`` run on the writer thread: writes queue here, not on threads the reads need."""
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter(write=True))
+
+    def stories(
+        self,
+        store: Store,
+        *,
+        limit: int,
+        offset: int = 0,
+        lang: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return ``store.stories(...)`` for the filters, sliced from a kept window when it can.
+
+        Every list page and API page of the first ``STORY_WINDOW`` stories shares one query for them,
+        so a write costs one list query to refresh, not one per page.
+        """
+        if offset + limit > STORY_WINDOW:
+            return store.stories(lang=lang, source=source, since=since, until=until, limit=limit, offset=offset)
+        window: list[dict[str, Any]] = self.cache.get(
+            ("story-window", lang, source, since, until),
+            lambda: store.stories(lang=lang, source=source, since=since, until=until, limit=STORY_WINDOW))
+        return window[offset : offset + limit]
+
+    def warm(self) -> None:
+        """Load what the first write and the first explanation would otherwise wait for (run in a thread)."""
+        try:
+            with self.write_lock:
+                self.pipeline().clusterer  # noqa: B018 - the clusterer restores from the store on first use
+                self.written(True)
+            self.read(self.article_vectors)
+        except Exception:  # noqa: BLE001 - warming is an optimisation; the request path reports errors
+            log.warning("could not warm the web app's state", exc_info=True)
 
     def pipeline(self) -> Pipeline:
         """Return the writer's pipeline; call with ``write_lock`` held."""
@@ -112,10 +199,4 @@ class WebState:
                 store.close()
             self._opened.clear()
             self._idle.clear()
-
-
-
-def read_store(request: Request) -> Iterator[Store]:
-    """FastAPI dependency: a store connection for the request's reads."""
-    with request.app.state.babelwire.reading() as store:
-        yield store
+        self.cache.close()

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from ..store import Store
 from ..views import article_json, explain_article
-from ._ingest import Batch, batch_from_records, batch_from_upload, run_batch
-from ._state import read_store
+from ._cache import MISSING
+from ._ids import id_from_raw, path_id, raw_rest
+from ._ingest import Batch, batch_from_records, batch_from_upload, json_type, run_batch
+from ._json import load_json
 from .auth import require_read, require_write
 from .errors import ApiError, error_payload
 
 __all__ = ["router"]
 
 DATE = r"^\d{4}-\d{2}-\d{2}$"
+MAX_OFFSET = 1_000_000_000  # far past any store, far below SQLite's 64-bit integers
+MAX_ITEMS = 1000  # articles in one POST
 router = APIRouter(prefix="/api", tags=["api"])
 reads = [Depends(require_read)]
-ReadStore = Annotated[Store, Depends(read_store)]
 
 
 class ErrorBody(BaseModel):
@@ -79,61 +82,116 @@ _INGEST_BODY = {
 }
 
 
-@router.get("/stories", dependencies=reads, responses=ERRORS, summary="List stories")
-def list_stories(
-    store: ReadStore,
+def _json_bytes(value: Any) -> bytes:
+    # What FastAPI's JSONResponse writes, serialised once for the cache.
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+async def cached_json(request: Request, key: tuple[Any, ...], fn: Callable[[Store], Any]) -> Response:
+    """Return ``fn(store)`` as JSON, kept in the app's cache until the store changes."""
+    state = request.app.state.babelwire
+    body = state.cache.peek(key)
+    if body is MISSING:  # compute off the event loop
+        body = await state.in_reader(state.cached, key, lambda store: _json_bytes(fn(store)))
+    return Response(body, media_type="application/json")
+
+
+@router.get("/stories", dependencies=reads, responses=ERRORS, summary="List stories",
+            response_model=list[dict[str, Any]])
+async def list_stories(
+    request: Request,
     lang: str | None = Query(None, description="Only stories with an article in this language"),
     source: str | None = Query(None, description="Only stories with an article from this source"),
     since: str | None = Query(None, pattern=DATE, description="Published on or after (YYYY-MM-DD)"),
     until: str | None = Query(None, pattern=DATE, description="Published on or before (YYYY-MM-DD)"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
-) -> list[dict[str, Any]]:
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> Response:
     """Return stories, most recently published first: the same JSON as `babelwire stories --format json`."""
-    return store.stories(lang=lang, source=source, since=since, until=until, limit=limit, offset=offset)
+    return await cached_json(
+        request, ("api-stories", lang, source, since, until, limit, offset),
+        lambda store: request.app.state.babelwire.stories(store, lang=lang, source=source, since=since, until=until,
+                                                          limit=limit, offset=offset))
 
 
-@router.get("/stories/{story_id}", dependencies=reads, responses=ERRORS, summary="Get a story")
-def get_story(store: ReadStore, story_id: str) -> dict[str, Any]:
-    """Return one story with its articles: the same JSON as `babelwire story ID --format json`."""
-    return store.story(story_id)
+@router.get("/stories/{story_id:path}", dependencies=reads, responses=ERRORS, summary="Get a story",
+            response_model=dict[str, Any])
+async def get_story(request: Request, story_id: str) -> Response:
+    """Return one story with its articles: the same JSON as `babelwire story ID --format json`.
+
+    The id as its link writes it (see `/stories/{id}`), or percent-encoded.
+    """
+    sid = path_id(request, "/api/stories/")
+    return await cached_json(request, ("api-story", sid), lambda store: store.story(sid))
 
 
-@router.get("/articles", dependencies=reads, responses=ERRORS, summary="List articles")
-def list_articles(
-    store: ReadStore,
+@router.get("/articles", dependencies=reads, responses=ERRORS, summary="List articles",
+            response_model=list[dict[str, Any]])
+async def list_articles(
+    request: Request,
     lang: str | None = None,
     source: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
-) -> list[dict[str, Any]]:
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> Response:
     """Return article summaries (id, source, lang, title, published, path, url, story_id), newest first."""
-    return store.article_summaries(lang=lang, source=source, limit=limit, offset=offset)
+    return await cached_json(
+        request, ("api-articles", lang, source, limit, offset),
+        lambda store: store.article_summaries(lang=lang, source=source, limit=limit, offset=offset))
 
 
-@router.get("/articles/{article_id}", dependencies=reads, responses=ERRORS, summary="Get an article")
-def get_article(store: ReadStore, article_id: str) -> dict[str, Any]:
-    """Return the article as `babelwire article ID --format json` prints it, plus `explanation`."""
-    return {**article_json(store, article_id), "explanation": explain_article(store, article_id)}
+def article_with_explanation(request: Request, article_id: str) -> Callable[[Store], dict[str, Any]]:
+    """Return the reader of an article's JSON plus ``explanation`` (shared with the article page)."""
+    state = request.app.state.babelwire
+
+    def read(store: Store) -> dict[str, Any]:
+        article = article_json(store, article_id)
+        return {**article, "explanation": explain_article(store, article_id, vectors=state.article_vectors(store))}
+
+    return read
 
 
-@router.get("/articles/{article_id}/explain", dependencies=reads, responses=ERRORS, summary="Explain an article")
-def explain(store: ReadStore, article_id: str) -> dict[str, Any]:
+@router.get("/articles/{article_id:path}/explain", dependencies=reads, responses=ERRORS,
+            summary="Explain an article", response_model=dict[str, Any])
+async def explain(request: Request, article_id: str) -> Response:
     """Return why the article is in its story: stored score and evidence, and the nearest stories."""
-    return explain_article(store, article_id)
+    return await _article_or_explanation(request)
 
 
-@router.get("/search", dependencies=reads, responses=ERRORS, summary="Search")
-def search(
+@router.get("/articles/{article_id:path}", dependencies=reads, responses=ERRORS, summary="Get an article",
+            response_model=dict[str, Any])
+async def get_article(request: Request, article_id: str) -> Response:
+    """Return the article as `babelwire article ID --format json` prints it, plus `explanation`.
+
+    The id as its link writes it (see `/articles/{id}`), or percent-encoded.
+    """
+    return await _article_or_explanation(request)
+
+
+async def _article_or_explanation(request: Request) -> Response:
+    # Routing sees the decoded path, where an id's own "%2Fexplain" looks like the suffix: decide on the raw one.
+    rest = raw_rest(request, "/api/articles/")
+    wants_explanation = rest.endswith("/explain")
+    aid = id_from_raw(rest[: -len("/explain")] if wants_explanation else rest)
+    if wants_explanation:
+        state = request.app.state.babelwire
+        return await cached_json(request, ("api-explain", aid),
+                                 lambda store: explain_article(store, aid, vectors=state.article_vectors(store)))
+    return await cached_json(request, ("api-article", aid), article_with_explanation(request, aid))
+
+
+@router.get("/search", dependencies=reads, responses=ERRORS, summary="Search", response_model=dict[str, Any])
+async def search(
     request: Request,
-    store: ReadStore,
-    q: str = Query(..., min_length=1, description="Words in any language"),
+    q: str = Query(..., min_length=1, max_length=1000, description="Words in any language"),
     mode: Literal["hybrid", "semantic", "keyword"] = "hybrid",
     lang: str | None = Query(None, description="Only articles in this language"),
     limit: int = Query(20, ge=1, le=200),
-) -> dict[str, Any]:
+) -> Response:
     """Return `{"query", "mode", "stories", "articles", "warnings"}`: semantic and keyword hits fused."""
-    return request.app.state.babelwire.searcher.search(q, limit=limit, mode=mode, lang=lang, store=store)
+    searcher = request.app.state.babelwire.searcher
+    return await cached_json(request, ("api-search", q, mode, lang, limit),
+                             lambda store: searcher.search(q, limit=limit, mode=mode, lang=lang, store=store))
 
 
 @router.post(
@@ -141,7 +199,8 @@ def search(
     dependencies=[Depends(require_write)],
     status_code=201,
     openapi_extra=_INGEST_BODY,
-    responses={**ERRORS, 200: {"description": "Everything was already stored"},
+    responses={**ERRORS, 207: {"description": "Not every item was stored: a result per item says why"},
+               400: {"model": ErrorResponse, "description": "Not JSON, or nested too deep"},
                403: {"model": ErrorResponse, "description": "Writes disabled (no BABELWIRE_TOKEN)"},
                413: {"model": ErrorResponse, "description": "Body over BABELWIRE_MAX_UPLOAD_MB"},
                415: {"model": ErrorResponse, "description": "Neither JSON nor multipart"}},
@@ -151,30 +210,36 @@ async def post_articles(request: Request) -> JSONResponse:
     """Run posted articles through the whole pipeline (clean, embed, cluster, store).
 
     JSON: one article object or a list of them. Multipart: `file` parts (any format
-    `babelwire ingest` reads) and/or the article fields. Returns `{"results", "report"}`;
-    each result has `status` (stored, already_known, rejected), the `article` and its `story`.
+    `babelwire ingest` reads) and/or the article fields. Returns `{"results", "report"}`, one
+    result per posted item in order, each with `status` (stored, already_known, rejected), a
+    `reason`, the `article` and its `story`: 201 when every item was stored, else 207.
     """
     batch = await read_batch(request)
     state = request.app.state.babelwire
-    status, body = await run_in_threadpool(run_batch, state, batch)
-    if status == 422:
-        reasons = "; ".join(f"{r['origin']}: {r['reason']}" for r in body["results"]) or "no articles in the request"
-        return JSONResponse(error_payload("rejected_input", f"nothing stored: {reasons}"), status_code=422)
+    status, body = await state.in_writer(run_batch, state, batch)
+    if not body["results"]:
+        reasons = "; ".join(f"{r['origin']}: {r['reason']}" for r in body["report"]["skipped"])
+        return JSONResponse(error_payload("rejected_input", f"nothing stored: {reasons or 'no articles found'}"),
+                            status_code=422)
     return JSONResponse(body, status_code=status)
 
 
 async def read_batch(request: Request) -> Batch:
     """Return the batch posted as JSON or multipart form data (shared with the ingest page)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype == "application/json":
-        try:
-            payload = json.loads(await request.body() or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "invalid_json", f"the body is not JSON: {exc}") from exc
-        records = payload if isinstance(payload, list) else [payload]
-        if not records:
+    if ctype == "application/json" or (ctype.startswith("application/") and ctype.endswith("+json")):
+        payload = load_json(await request.body())
+        if isinstance(payload, dict):
+            payload = [payload]
+        if not isinstance(payload, list):
+            raise ApiError(422, "rejected_input",
+                           f"the body is a JSON {json_type(payload)}: send an article object or a list of them")
+        if not payload:
             raise ApiError(422, "rejected_input", "nothing stored: the list is empty")
-        return batch_from_records(records, origin="web:json")
+        if len(payload) > MAX_ITEMS:
+            raise ApiError(413, "payload_too_large",
+                           f"{len(payload)} articles in one request: send at most {MAX_ITEMS} at a time")
+        return batch_from_records(payload, origin="web:json")
     if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await request.form()
         try:

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..search import query_terms
 from ..store import Store
-from ..views import article_json, explain_article, story_view
+from ..views import story_view
+from ._cache import MISSING
+from ._ids import path_id
 from ._ingest import run_batch
-from ._render import render
-from ._state import read_store
+from ._render import render, render_html
 from .auth import SESSION_COOKIE, check_write_token, read_allowed, same_token, session_value
 from .errors import ApiError
 
 __all__ = ["router"]
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -32,58 +34,87 @@ async def page_read(request: Request) -> None:
 
 router = APIRouter(include_in_schema=False)
 pages = [Depends(page_read)]
-ReadStore = Annotated[Store, Depends(read_store)]
+
+
+async def cached_page(request: Request, name: str, fn: Callable[[Store], dict[str, Any]]) -> Response:
+    """Return the page ``name`` rendered with ``fn(store)``, the HTML kept until the store changes.
+
+    The key is the page's path and query, so each filter and page number is its own entry.
+    """
+    state = request.app.state.babelwire
+    key = ("page", request.url.path, request.url.query)
+    html = state.cache.peek(key)
+    if html is MISSING:
+        html = await state.in_reader(state.cached, key, lambda store: render_html(request, name, **fn(store)))
+    return HTMLResponse(html)
 
 
 def _date(value: str | None) -> str | None:
     return value if value and _DATE.match(value) else None
 
 
+def _facets(request: Request, store: Store) -> dict[str, list[tuple[str, int]]]:
+    # Every filtered front page and search page shows them: computed once per change of the store.
+    facets: dict[str, list[tuple[str, int]]] = request.app.state.babelwire.cache.get(("facets",), store.facets)
+    return facets
+
+
 @router.get("/", dependencies=pages)
-def stories_page(
+async def stories_page(
     request: Request,
-    store: ReadStore,
     lang: str | None = None,
     source: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> Response:
     filters = {"lang": lang or None, "source": source or None, "since": _date(since), "until": _date(until)}
-    rows = store.stories(**filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return render(
-        request, "stories.html", stories=rows, filters=filters, page=page, more=more,
-        facets=store.facets(), total=store.story_count(), articles_total=store.article_count(),
-    )
+
+    def context(store: Store) -> dict[str, Any]:
+        rows = request.app.state.babelwire.stories(store, **filters, limit=PAGE_SIZE + 1,
+                                                   offset=(page - 1) * PAGE_SIZE)
+        return {"stories": rows[:PAGE_SIZE], "filters": filters, "page": page, "more": len(rows) > PAGE_SIZE,
+                "facets": _facets(request, store), "total": store.story_count(),
+                "articles_total": store.article_count()}
+
+    return await cached_page(request, "stories.html", context)
 
 
-@router.get("/stories/{story_id}", dependencies=pages)
-def story_page(request: Request, store: ReadStore, story_id: str) -> Response:
-    return render(request, "story.html", story=story_view(store, story_id))
+@router.get("/stories/{story_id:path}", dependencies=pages)
+async def story_page(request: Request, story_id: str) -> Response:
+    sid = path_id(request, "/stories/")
+    return await cached_page(request, "story.html", lambda store: {"story": story_view(store, sid)})
 
 
-@router.get("/articles/{article_id}", dependencies=pages)
-def article_page(request: Request, store: ReadStore, article_id: str) -> Response:
-    article = article_json(store, article_id)
-    story = store.story(article["story_id"]) if article["story_id"] else None
-    return render(request, "article.html", article=article, story=story,
-                  explanation=explain_article(store, article_id),
-                  format=store.get_article(article_id).format)
+@router.get("/articles/{article_id:path}", dependencies=pages)
+async def article_page(request: Request, article_id: str) -> Response:
+    from .routes_api import article_with_explanation
+
+    aid = path_id(request, "/articles/")
+    read = article_with_explanation(request, aid)
+
+    def context(store: Store) -> dict[str, Any]:
+        article = read(store)
+        story = store.story(article["story_id"]) if article["story_id"] else None
+        return {"article": article, "story": story, "explanation": article["explanation"],
+                "format": store.get_article(aid).format}
+
+    return await cached_page(request, "article.html", context)
 
 
 @router.get("/search", dependencies=pages)
-def search_page(
-    request: Request, store: ReadStore, q: str = "", mode: str = "hybrid", lang: str | None = None
+async def search_page(
+    request: Request, q: str = Query("", max_length=1000), mode: str = "hybrid", lang: str | None = None
 ) -> Response:
-    state = request.app.state.babelwire
+    searcher = request.app.state.babelwire.searcher
     mode = mode if mode in ("hybrid", "semantic", "keyword") else "hybrid"
-    result = None
-    if q.strip():
-        result = state.searcher.search(q, mode=mode, lang=lang or None, store=store)
-    return render(request, "search.html", q=q, mode=mode, lang=lang or "", result=result,
-                  terms=query_terms(q), facets=store.facets())
+
+    def context(store: Store) -> dict[str, Any]:
+        result = searcher.search(q, mode=mode, lang=lang or None, store=store) if q.strip() else None
+        return {"q": q, "mode": mode, "lang": lang or "", "result": result, "terms": query_terms(q),
+                "facets": _facets(request, store)}
+
+    return await cached_page(request, "search.html", context)
 
 
 @router.get("/ingest", dependencies=pages)
@@ -104,9 +135,13 @@ async def ingest_submit(request: Request) -> Response:
         except ApiError as exc:
             return render(request, "ingest.html", status=exc.status, outcome=None,
                           error={"code": exc.code, "message": exc.message}, form=kept)
-        status, outcome = await run_in_threadpool(run_batch, request.app.state.babelwire, batch)
-        return render(request, "ingest.html", status=201 if status == 201 else 200 if status == 200 else 422,
-                      outcome=outcome, error=None, form={} if status == 201 else kept)
+        state = request.app.state.babelwire
+        status, outcome = await state.in_writer(run_batch, state, batch)
+        report = outcome["report"]
+        if status != 201:  # a page has no multi-status: 200 when something was stored or known, else 422
+            status = 200 if report["stored"] or report["already_known"] else 422
+        return render(request, "ingest.html", status=status, outcome=outcome, error=None,
+                      form={} if status == 201 else kept)
     finally:
         await form.close()
 

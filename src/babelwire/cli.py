@@ -555,10 +555,12 @@ def search(query, db, encoder, fmt, mode, lang, limit):
 @db_option
 @encoder_option
 @threads_option
-def serve(host, port, db, encoder, threads):
+@max_article_option
+def serve(host, port, db, encoder, threads, max_article_mb):
     """Serve the web UI and the REST API (needs the [web] extra).
 
     Writes need BABELWIRE_TOKEN; without one a token is made up for this run and printed.
+    A posted article or uploaded file over --max-article-mb is that item's rejection.
     """
     import os
     import secrets
@@ -576,7 +578,8 @@ def serve(host, port, db, encoder, threads):
         token = secrets.token_urlsafe(18)
         c.print(f"write token for this run (set BABELWIRE_TOKEN to choose one): {token}", highlight=False,
                 markup=False)
-    app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token)
+    app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token,
+                     max_article_mb=max_article_mb)
     shown = f"[{host}]" if ":" in host else host
     c.print(f"serving {os.path.abspath(db)} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
             highlight=False, markup=False)

@@ -37,7 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
             "If set, the REST API's read endpoints require this token too."),
     Setting("max_upload_mb", "BABELWIRE_MAX_UPLOAD_MB", "10", "Largest request body the web app accepts, in MiB."),
     Setting("max_article_mb", "BABELWIRE_MAX_ARTICLE_MB", "5",
-            "Largest input file (or JSONL/CSV record) ingest reads, in MiB; bigger ones are rejected unread."),
+            "Largest input file (or JSONL/CSV record) ingest and the web app read, in MiB; bigger ones are "
+            "rejected unread."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

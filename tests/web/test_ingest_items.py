@@ -133,3 +133,65 @@ def test_server_wide_errors_are_not_blamed_on_items(client, headers, monkeypatch
 
     monkeypatch.setattr(Pipeline, "_check_encoder", mismatch)
     _is_error(client.post("/api/articles", json=[GOOD], headers=headers), 409, "encoder_mismatch")
+
+
+def test_an_upload_over_the_article_limit_is_that_items_rejection(make_client, headers):
+    """The readers' article limit (BABELWIRE_MAX_ARTICLE_MB) holds for uploads, per file and per JSONL line,
+    with the readers' reason; the body limit (BABELWIRE_MAX_UPLOAD_MB) still refuses the whole request."""
+    client = make_client(max_article_mb=1 / 64)  # 16 KiB
+    big = ("A very long report about the budget vote. " * 400).encode()  # about 17 KB
+    lines = b"\n".join([
+        b'{"id": "small-line", "text": "The harbour strike ended on Friday after a week of talks."}',
+        b'{"id": "big-line", "text": "' + big + b'"}',
+    ])
+    files = [("file", ("big.txt", big, "text/plain")),
+             ("file", ("small.txt", b"Budget passes\nParliament passed the budget on Monday.", "text/plain")),
+             ("file", ("mixed.jsonl", lines, "application/jsonl"))]
+    r = client.post("/api/articles", files=files, headers=headers)
+    assert r.status_code == 207, r.text
+    by_origin = {x["origin"]: x for x in r.json()["results"]}
+    assert by_origin["upload:big.txt"]["status"] == "rejected"
+    assert by_origin["upload:big.txt"]["reason"] == "file is 0.0 MB, over the 0.015625 MB article limit (--max-article-mb)"
+    assert by_origin["upload:mixed.jsonl:2"]["reason"] == "record is over the 0.015625 MB article limit (--max-article-mb)"
+    assert by_origin["upload:small.txt"]["status"] == "stored"
+    assert by_origin["upload:mixed.jsonl:1"]["status"] == "stored"
+    _is_error(make_client(max_article_mb=1 / 64, max_upload_mb=0.01).post("/api/articles", files=files,
+                                                                         headers=headers), 413, "payload_too_large")
+
+
+def test_a_posted_article_over_the_article_limit_is_rejected(make_client, headers):
+    client = make_client(max_article_mb=1 / 64)
+    big = {"id": "big", "text": "A very long report about the budget vote. " * 400}
+    r = client.post("/api/articles", json=[GOOD, big], headers=headers)
+    assert r.status_code == 207, r.text
+    good, rejected = r.json()["results"]
+    assert good["status"] == "stored"
+    assert rejected == {"index": 1, "status": "rejected", "id": "big", "origin": "web:json#2",
+                        "reason": "record is over the 0.015625 MB article limit (--max-article-mb)",
+                        "article": None, "story": None}
+    assert client.get("/api/articles/big").status_code == 404
+
+
+def test_the_report_has_a_result_for_every_item(client, headers, monkeypatch):
+    """Rejections read before the pipeline (fields, readers) and skipped files are in IngestReport.results too."""
+    from babelwire.web import _ingest
+
+    seen = []
+    real = _ingest._results
+
+    def spy(state, batch, report):
+        seen.append(report)
+        return real(state, batch, report)
+
+    monkeypatch.setattr(_ingest, "_results", spy)
+    files = [("file", ("README.md", b"# not an article", "text/markdown")),
+             ("file", ("bad.bin", b"\x00\x01\x02", "application/octet-stream"))]
+    client.post("/api/articles", files=files, data={"text": "Parliament passed the budget on Monday."},
+                headers=headers)
+    client.post("/api/articles", json=[GOOD, {"id": ["x"], "text": "x y z"}, GOOD], headers=headers)
+    uploads, posted = seen
+    assert sorted((r.origin, r.status) for r in uploads.results) == [
+        ("upload:README.md", "skipped"), ("upload:bad.bin", "rejected"), ("web:form", "stored")]
+    assert sorted((r.origin, r.status) for r in posted.results) == [
+        ("web:json#1", "stored"), ("web:json#2", "rejected"), ("web:json#3", "known")]
+    assert len(uploads.rejected) == 1 and len(uploads.skipped) == 1 and len(posted.rejected) == 1

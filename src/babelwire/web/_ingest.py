@@ -12,8 +12,8 @@ from typing import Any
 
 from ..errors import EncoderError, EncoderMismatch, MissingDependency
 from ..model import RawDocument, Rejection, content_hash
-from ..pipeline import IngestReport
-from ..sources import read_path
+from ..pipeline import IngestReport, RecordResult
+from ..sources import max_article_bytes, read_path
 from ..sources._readers import record_to_document
 from ..store import Store
 from ..views import article_json
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 FIELDS = ("id", "text", "html", "title", "url", "source", "lang", "published")
 _SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# Longest accepted value of a posted field, in characters (text and html: only the body size limit).
+# Longest accepted value of a posted field, in characters (text and html: the article limit, in bytes).
 LIMITS = {"id": 2048, "url": 8192, "title": 4096, "source": 512, "lang": 64, "published": 64}
 # Failures of the whole server, not of any one posted item.
 _NOT_PER_ITEM = (EncoderMismatch, EncoderError, MissingDependency)
@@ -105,9 +105,14 @@ def _is_unicode(text: str) -> bool:
     return True
 
 
-def batch_from_records(records: Sequence[Any], *, origin: str) -> Batch:
-    """Return the batch for posted JSON records (or form fields); unusable ones become rejections with the reason."""
+def batch_from_records(records: Sequence[Any], *, origin: str, max_article_mb: float | None = None) -> Batch:
+    """Return the batch for posted JSON records (or form fields); unusable ones become rejections with the reason.
+
+    A record whose ``text`` and ``html`` together are over ``max_article_mb`` MiB (default 5) in
+    UTF-8 is rejected, as ``babelwire ingest`` rejects such a JSONL line.
+    """
     batch = Batch()
+    max_bytes = max_article_bytes(max_article_mb)
     for n, rec in enumerate(records, 1):
         where = f"{origin}#{n}" if len(records) > 1 else origin
         if not isinstance(rec, Mapping):
@@ -118,6 +123,11 @@ def batch_from_records(records: Sequence[Any], *, origin: str) -> Batch:
         problem = field_problem(rec)
         if problem:
             batch.add(Rejection(where, problem, id=None if problem.startswith("'id'") else shown_id))
+            continue
+        body_bytes = sum(len(rec[f].encode("utf-8")) for f in ("text", "html") if isinstance(rec.get(f), str))
+        if body_bytes > max_bytes:
+            batch.add(Rejection(where, f"record is over the {max_bytes / 1048576:g} MB article limit "
+                                       "(--max-article-mb)", id=shown_id))
             continue
         rec = {k: v for k, v in rec.items() if v is not None and v != ""}
         try:
@@ -132,11 +142,14 @@ def batch_from_records(records: Sequence[Any], *, origin: str) -> Batch:
     return batch
 
 
-def batch_from_upload(filename: str, data: bytes, *, source: str | None = None) -> Batch:
+def batch_from_upload(
+    filename: str, data: bytes, *, source: str | None = None, max_article_mb: float | None = None
+) -> Batch:
     """Return the batch read from an uploaded file, by the same readers as ``babelwire ingest``.
 
     The file's source is ``source`` (else ``upload``) unless its content names an outlet's URL;
-    origins read ``upload:NAME``.
+    origins read ``upload:NAME``. A file (or JSONL/CSV record) over ``max_article_mb`` MiB
+    (default 5) is rejected with the readers' reason, as ``babelwire ingest`` rejects it.
     """
     name = _SAFE_NAME.sub("_", Path(filename or "upload.txt").name).strip("._") or "upload.txt"
     folder = _SAFE_NAME.sub("_", source or "upload").strip("._") or "upload"
@@ -144,7 +157,7 @@ def batch_from_upload(filename: str, data: bytes, *, source: str | None = None) 
         path = Path(tmp) / folder / name
         path.parent.mkdir()
         path.write_bytes(data)
-        result = read_path(path)
+        result = read_path(path, max_article_mb=max_article_mb)
     prefix = str(path)
     batch = Batch(result.documents, result.rejected, result.skipped, [*result.documents, *result.rejected])
     items: list[RawDocument | Rejection] = [*batch.documents, *batch.rejected, *batch.skipped]
@@ -161,15 +174,25 @@ def run_batch(state: WebState, batch: Batch) -> tuple[int, dict[str, Any]]:
     "already_known" | "rejected", "id", "origin", "reason", "article", "story"}``. The status is
     201 when every item was stored, else 207 (multi-status). A failure while ingesting does not
     fail the request: the batch is retried item by item and each item that fails is rejected.
+    (The pipeline already rejects a record that fails in cleaning, embedding or scoring on its own;
+    the retry covers what fails for a whole batch, such as its store writes.)
     """
     store = state.writer
     with state.write_lock:
-        report = IngestReport(skipped=list(batch.skipped))
-        report.rejected += batch.rejected
+        report = IngestReport()
+        for r in batch.rejected:
+            report.reject(r)
+        for r in batch.skipped:
+            report.skip(r)
         with store.transaction():
             for r in batch.rejected:
                 store.add_rejection(r)
+        stories_before = store.story_ids() if batch.documents else set()
         _ingest(state, batch.documents, report)
+        if batch.documents:  # across retries, as Pipeline.ingest_documents counts them for one run
+            stories_after = store.story_ids()
+            report.new_stories = stories_after - stories_before
+            report.touched_stories = (report.touched_stories & stories_after) | report.new_stories
         report.read = len(batch.documents) + len(batch.rejected)
         results = _results(state, batch, report)
     everything_stored = bool(results) and all(r["status"] == "stored" for r in results)
@@ -200,6 +223,9 @@ def _ingest(state: WebState, docs: Sequence[RawDocument], report: IngestReport) 
     for doc in docs:
         if doc.id not in before and doc.id not in seen and store.has_article(doc.id):
             report.stored.append(doc.id)  # committed by the first try before it failed
+            membership = store.membership(doc.id)
+            report.results.append(RecordResult(doc.origin, doc.id, "stored",
+                                               story_id=membership["story_id"] if membership else None))
         else:
             try:
                 _ingest_once(state, [doc], report)
@@ -225,13 +251,14 @@ def _ingest_once(state: WebState, docs: Sequence[RawDocument], report: IngestRep
     report.new_stories |= attempt.new_stories
     report.touched_stories |= attempt.touched_stories
     report.embedded += attempt.embedded
+    report.results += attempt.results
 
 
 def _reject_failed(store: Store, doc: RawDocument, report: IngestReport) -> None:
     log.exception("ingesting posted document %r (%s) failed", doc.id, doc.origin)
     rejection = Rejection(doc.origin, "could not be stored: the pipeline failed on this item (details in the "
                                       "server log)", id=doc.id)
-    report.rejected.append(rejection)
+    report.reject(rejection)
     try:
         with store.transaction():
             store.add_rejection(rejection)

@@ -38,6 +38,7 @@ class WebConfig:
     read_token: str | None
     max_upload_bytes: int
     read_threads: int = 4
+    max_article_mb: float | None = None  # None: the readers' default (5 MiB)
 
 
 class WebState:

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__, settings
 from ..signals import Encoder
+from ..sources import DEFAULT_MAX_ARTICLE_MB
 from ._guard import Guard
 from ._state import WebConfig, WebState
 from .errors import install_error_handlers
@@ -47,11 +48,14 @@ def create_app(
     token: str | None = None,
     read_token: str | None = None,
     max_upload_mb: float | None = None,
+    max_article_mb: float | None = None,
 ) -> FastAPI:
     """Return the web app serving the store at ``store_path`` (created if missing).
 
     Unset arguments come from the settings (``BABELWIRE_DB``, ``BABELWIRE_ENCODER``,
-    ``BABELWIRE_TOKEN``, ``BABELWIRE_READ_TOKEN``, ``BABELWIRE_MAX_UPLOAD_MB``).
+    ``BABELWIRE_TOKEN``, ``BABELWIRE_READ_TOKEN``, ``BABELWIRE_MAX_UPLOAD_MB``,
+    ``BABELWIRE_MAX_ARTICLE_MB``). A body over the upload limit is refused whole (413); within it,
+    each posted article or uploaded file over the article limit is that item's rejection.
     Without a write token the write endpoints answer 403. ``app.state.babelwire.close()``
     closes the store connections (the app's shutdown does it too).
     """
@@ -59,6 +63,7 @@ def create_app(
         token=token if token is not None else settings.get("token"),
         read_token=read_token if read_token is not None else settings.get("read_token"),
         max_upload_bytes=int(float(max_upload_mb or settings.get("max_upload_mb") or 10) * (1 << 20)),
+        max_article_mb=float(max_article_mb or settings.get("max_article_mb") or DEFAULT_MAX_ARTICLE_MB),
     )
     state = WebState(str(store_path or settings.get("db")), encoder=encoder, config=config)
 

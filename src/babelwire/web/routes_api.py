@@ -239,27 +239,32 @@ async def read_batch(request: Request) -> Batch:
         if len(payload) > MAX_ITEMS:
             raise ApiError(413, "payload_too_large",
                            f"{len(payload)} articles in one request: send at most {MAX_ITEMS} at a time")
-        return batch_from_records(payload, origin="web:json")
+        return batch_from_records(payload, origin="web:json",
+                                  max_article_mb=request.app.state.babelwire.config.max_article_mb)
     if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await request.form()
         try:
-            return await batch_from_form(form)
+            return await batch_from_form(form, max_article_mb=request.app.state.babelwire.config.max_article_mb)
         finally:
             await form.close()
     raise ApiError(415, "unsupported_media_type", "send application/json or multipart/form-data")
 
 
-async def batch_from_form(form: Any) -> Batch:
-    """Return the batch in a submitted form: uploaded ``file`` parts, and pasted ``text`` or ``html``."""
+async def batch_from_form(form: Any, *, max_article_mb: float | None = None) -> Batch:
+    """Return the batch in a submitted form: uploaded ``file`` parts, and pasted ``text`` or ``html``.
+
+    A file or pasted article over ``max_article_mb`` MiB is rejected with the reason (see ``WebConfig``).
+    """
     batch = Batch()
     source = str(form.get("source") or "").strip() or None
     for upload in form.getlist("file"):
         if isinstance(upload, str) or not upload.filename:
             continue
-        batch.extend(batch_from_upload(upload.filename, await upload.read(), source=source))
+        batch.extend(batch_from_upload(upload.filename, await upload.read(), source=source,
+                                       max_article_mb=max_article_mb))
     fields = {f: str(form.get(f) or "").strip() for f in ArticleIn.model_fields}
     if fields["text"] or fields["html"]:
-        batch.extend(batch_from_records([fields], origin="web:form"))
+        batch.extend(batch_from_records([fields], origin="web:form", max_article_mb=max_article_mb))
     if not (batch.documents or batch.rejected or batch.skipped):
         raise ApiError(422, "rejected_input", "nothing to ingest: paste a text or choose a file")
     return batch

@@ -131,7 +131,7 @@ async def ingest_submit(request: Request) -> Response:
         kept = {k: str(form.get(k) or "") for k in ("text", "title", "url", "source", "lang", "published")}
         try:
             check_write_token(request, str(form.get("token") or "") or None)
-            batch = await batch_from_form(form)
+            batch = await batch_from_form(form, max_article_mb=request.app.state.babelwire.config.max_article_mb)
         except ApiError as exc:
             return render(request, "ingest.html", status=exc.status, outcome=None,
                           error={"code": exc.code, "message": exc.message}, form=kept)

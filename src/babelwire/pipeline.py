@@ -11,9 +11,9 @@ from typing import Any
 
 from .clean import Cleaner
 from .cluster.constraints import Constraints
-from .cluster.merge import MergeSplit, StoryChange
-from .cluster.online import StoryClusterer
-from .cluster.scoring import scorer_for
+from .cluster.merge import StoryChange
+from .cluster._state import ClusterTotals
+from .cluster.factory import build_clusterer, build_passes
 from .errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
 from .model import Article, RawDocument, Rejection, content_hash
 from .signals import EmbeddingCache, Encoder, get_encoder
@@ -105,7 +105,8 @@ class Pipeline:
         self.extractor = SignalExtractor(self.cache)
         self._clusterer = clusterer
         self.batch_size = batch_size
-        self.merger = MergeSplit()
+        self.merger = build_passes()
+        self.upgrade_progress: Progress | None = None  # draws the one-off signals upgrade of an older store
 
     # -- clusterer state ---------------------------------------------------------------
     def _check_encoder(self) -> None:
@@ -122,11 +123,11 @@ class Pipeline:
 
     @property
     def clusterer(self) -> Any:
-        """Return the clusterer, rebuilt from the stored memberships and corrections on first use."""
+        """Return the clusterer, restored from the stored signals, memberships and corrections on first use."""
         if self._clusterer is None:
             if self.store.article_count():
                 self._check_encoder()
-            self._clusterer = StoryClusterer(scorer=scorer_for(self.encoder))
+            self._clusterer = build_clusterer(self.encoder)
             self._restore(self._clusterer)
         return self._clusterer
 
@@ -138,14 +139,56 @@ class Pipeline:
         return c
 
     def _restore(self, clusterer: Any) -> None:
-        rows = [r for r in self.store.article_rows() if r["story_id"]]
+        """Restore ``clusterer`` from the persisted signals and totals; nothing is recomputed.
+
+        A store whose signals are missing or from an older ``SIGNALS_VERSION`` is upgraded first, once.
+        """
         if hasattr(clusterer, "set_constraints"):
             clusterer.set_constraints(self.constraints())
+        if self.store.signals_outdated():
+            self.upgrade_signals(clusterer)
+            return
+        rows = [r for r in self.store.article_rows() if r["story_id"]]
         if not rows:
             return
-        articles = list(self.store.iter_articles([r["id"] for r in rows]))
-        signals = {s.id: s for s in self.extractor.extract(articles)}
-        clusterer.restore([{**r, "signals": signals[r["id"]], "vector": signals[r["id"]].full} for r in rows])
+        signals = self.store.get_signals([r["id"] for r in rows])
+        vectors, df_docs, df = self.store.totals() or ({}, 0, {})
+        clusterer.restore([{**r, "signals": signals[r["id"]]} for r in rows],
+                          totals=ClusterTotals(vectors, df_docs, df))
+
+    def upgrade_signals(self, clusterer: Any | None = None) -> int:
+        """Compute and persist the signals of every stored article (from cached embeddings) and the clusterer
+        totals, as a restart of the previous release rebuilt them; return how many articles.
+
+        This runs once for a store written before signals were persisted, or after ``SIGNALS_VERSION``
+        changed; ``upgrade_progress("read"/"done", n)`` can draw a bar.
+        """
+        clusterer = clusterer if clusterer is not None else build_clusterer(self.encoder)
+        if hasattr(clusterer, "set_constraints") and not getattr(clusterer, "constraints_", None):
+            clusterer.set_constraints(self.constraints())
+        rows = [r for r in self.store.article_rows() if r["story_id"]]
+        progress = self.upgrade_progress
+        if progress:
+            progress("read", len(rows))
+        log.info("computing the signals of %d stored articles once", len(rows))
+        for i in range(0, len(rows), 500):
+            part = rows[i : i + 500]
+            articles = {a.id: a for a in self.store.iter_articles([r["id"] for r in part])}
+            signals = {s.id: s for s in self.extractor.extract([articles[r["id"]] for r in part])}
+            clusterer.restore([{**r, "signals": signals[r["id"]]} for r in part])  # replays the means
+            if progress:
+                progress("done", len(part))
+        with self.store.transaction():
+            self._save_state(clusterer, [r["id"] for r in rows], replace=True)
+        return len(rows)
+
+    def _save_state(self, clusterer: Any, article_ids: Sequence[str], *, replace: bool = False) -> None:
+        """Persist the learned signals of ``article_ids`` and the clusterer's totals (all with ``replace``)."""
+        if not hasattr(clusterer, "totals"):
+            return
+        self.store.put_signals(clusterer.signals(a) for a in article_ids)
+        t = clusterer.totals(None if replace else article_ids)
+        self.store.put_totals(t.vectors, t.df_docs, t.df, replace=replace)
 
     # -- ingest --------------------------------------------------------------------------
     def read(self, paths: Sequence[str | Path]) -> ReadResult:
@@ -240,6 +283,7 @@ class Pipeline:
                 self.store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
                 report.touched_stories.add(asg.story_id)
                 report.stored.append(a.id)
+            self._save_state(self.clusterer, [a.id for a in articles])
             self._record_turned_copies()
             self._refresh_headlines({asg.story_id for asg in assignments})
 
@@ -370,6 +414,7 @@ class Pipeline:
         self.cache.embed(texts, progress=(lambda n: progress("done", n)) if progress else None)
         previous = self.store.get_setting("encoder")
         with self.store.transaction():
+            self.store.put_signals(self.extractor.extract(articles))  # the new encoder's vectors; centred below
             self.store.set_setting("encoder", self.encoder.fingerprint)
             self.store.set_setting("encoder_name", self.encoder.name)
             self.store.audit("reembed", None, {"from": previous, "to": self.encoder.fingerprint,
@@ -382,14 +427,16 @@ class Pipeline:
     def recluster(self, *, progress: Progress | None = None) -> dict[str, Any]:
         """Rebuild every story from stored embeddings (nothing re-embedded), keeping ids where membership holds."""
         self._check_encoder()
+        if self.store.signals_outdated():
+            self.upgrade_signals()
         rows = self.store.article_rows()
-        articles = {a.id: a for a in self.store.iter_articles()}
         if progress:
             progress("read", len(rows))
-        signals = {s.id: s for s in self.extractor.extract(list(articles.values()))}
+        signals = self.store.get_signals([r["id"] for r in rows])  # persisted at ingest: nothing recomputed
+        titles = {r["id"]: r["title"] for r in self.store.article_titles()}
         # publication order, ingest order among equal dates (rows come in ingest order; sorted is stable)
         order = sorted(rows, key=lambda r: r["published"] or "9999")
-        fresh = StoryClusterer(scorer=scorer_for(self.encoder))
+        fresh = build_clusterer(self.encoder)
         fresh.set_constraints(self.constraints())
         for i in range(0, len(order), self.batch_size):
             fresh.learn_many([{"id": r["id"], "signals": signals[r["id"]]} for r in order[i : i + self.batch_size]])
@@ -424,7 +471,7 @@ class Pipeline:
             for aid in moved:
                 m = self.store.membership(aid) or {"score": None, "evidence": {}}
                 if not self.store.story_exists(final[aid]):
-                    self.store.upsert_story(final[aid], articles[aid].title)
+                    self.store.upsert_story(final[aid], titles[aid])
                 self.store.assign(aid, final[aid], score=m["score"],
                                   evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
             gone = {s for s in old_of.values() if s} - set(final.values())
@@ -432,6 +479,7 @@ class Pipeline:
                 went = to_new[sid]
                 self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
             self._refresh_headlines({final[a] for a in moved} | {old_of[a] for a in moved if old_of.get(a)} | gone)
+            self._save_state(fresh, [r["id"] for r in order], replace=True)  # centred anew, in publication order
             self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})

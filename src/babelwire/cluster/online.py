@@ -13,6 +13,7 @@ from ..signals.entities import DocumentFrequency
 from ..signals.profile import ArticleSignals
 from ._base import Assignment, story_id_for, to_day
 from ._index import VectorIndex
+from ._state import ClusterTotals
 from .constraints import Constraints
 from .copies import CopyDetector
 from .scoring import PairScorer
@@ -403,6 +404,15 @@ class StoryClusterer:
         ``counted``: its vector is already in the language means; ``indexed=False``: the caller
         adds it to the nearest-neighbour index (under the next label) itself.
         """
+        self.sum_full_ += s.full
+        self.sum_lead_ += s.lead
+        if not counted:
+            self.means_.add(s.lang, s.full)
+        self.df_.add(s.entities)
+        self._place(story_id, s, indexed=indexed)
+
+    def _place(self, story_id: str, s: ArticleSignals, *, indexed: bool = True) -> None:
+        """Hold ``s`` (its totals already counted) as a member of ``story_id``."""
         v = s.centred
         assert v is not None
         if indexed:
@@ -410,11 +420,6 @@ class StoryClusterer:
             assert label == len(self.labels_)
         self.labels_.append(s.id)
         self.signals_[s.id] = s
-        self.sum_full_ += s.full
-        self.sum_lead_ += s.lead
-        if not counted:
-            self.means_.add(s.lang, s.full)
-        self.df_.add(s.entities)
         self.copy_detector_.add(s)
         st = self.stories_.get(story_id)
         if st is None:
@@ -422,16 +427,40 @@ class StoryClusterer:
         st.add(s.id, v, _window_day(s))
         self.story_of_[s.id] = story_id
 
-    def restore(self, members: Iterable[dict[str, Any]]) -> StoryClusterer:
+    def restore(self, members: Iterable[dict[str, Any]], *, totals: ClusterTotals | None = None) -> StoryClusterer:
         """Rebuild the state from stored memberships: mappings with ``story_id`` and ``signals`` (or ``vector``),
-        and ``copy_of`` for a copy."""
+        and ``copy_of`` (with ``copy_kind``, ``copy_similarity``) for a copy.
+
+        With ``totals`` (what ``totals()`` returned when the state was saved) the members' signals must carry
+        their ``centred`` vectors as learned: nothing is recomputed or replayed, and the clusterer goes on
+        exactly where it stopped. Without, the language means are replayed member by member.
+        """
+        members = list(members)
+        if totals is not None and members:
+            self._init(len(as_signals(members[0]).full))
+            totals.apply(self)
         for m in members:
-            s = self._prepared(m)
-            self._add(str(m["story_id"]), s)
+            if totals is None:
+                s = self._prepared(m)
+                self._add(str(m["story_id"]), s)
+            else:
+                s = as_signals(m)
+                self._place(str(m["story_id"]), s, indexed=False)
             if m.get("copy_of"):
                 self.copy_of_[s.id] = {"copy_of": str(m["copy_of"]), "copy_kind": m.get("copy_kind"),
                                        "copy_similarity": m.get("copy_similarity")}
+        if totals is not None and members:  # one insert in label order: the graph one-by-one inserts build
+            self.index_.add_many(np.stack([self.signals_[aid].centred for aid in self.labels_]))
         return self
+
+    def totals(self, article_ids: Iterable[str] | None = None) -> ClusterTotals:
+        """Return the running totals (language means, sums, entity document frequencies) to save beside the
+        learned signals; only the frequencies of the names of ``article_ids`` when given (what they changed)."""
+        return ClusterTotals.of(self, article_ids)
+
+    def signals(self, article_id: str) -> ArticleSignals:
+        """Return a learned article's signals, its language-centred vector included (what ``restore`` needs)."""
+        return self.signals_[article_id]
 
     # -- whole-state views used by the merge pass --------------------------------------------
     def assignments(self) -> dict[str, str]:

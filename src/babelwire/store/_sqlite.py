@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import NotFound, StoreError
 from ..model import Article, Rejection, Removed
 from ._migrations import migrate
+from ._signals import SqliteSignals
 
 __all__ = ["Store", "default_db_path"]
 
@@ -36,7 +37,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Store:
+class Store(SqliteSignals):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted
@@ -109,8 +110,8 @@ class Store:
         self.db.execute(
             """INSERT INTO articles (id, source, origin, format, url, title, text, raw, lang, lang_confidence,
                    published, published_provenance, published_confidence, removed, meta, content_hash,
-                   embed_hash, read_at, ingested_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   embed_hash, read_at, ingested_at, seq)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,(SELECT coalesce(max(seq), 0) + 1 FROM articles))""",
             (
                 article.id,
                 article.source,
@@ -169,10 +170,10 @@ class Store:
     def iter_articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
         """Yield stored articles (all, or those in ``ids``) in ingest order."""
         if ids is None:
-            rows = self.db.execute("SELECT * FROM articles ORDER BY rowid")
+            rows = self.db.execute("SELECT * FROM articles ORDER BY seq")
         else:
             q = ",".join("?" * len(ids))
-            rows = self.db.execute(f"SELECT * FROM articles WHERE id IN ({q}) ORDER BY rowid", list(ids))
+            rows = self.db.execute(f"SELECT * FROM articles WHERE id IN ({q}) ORDER BY seq", list(ids))
         for row in rows.fetchall():
             yield self._article(row)
 
@@ -181,14 +182,18 @@ class Store:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def article_rows(self) -> list[dict[str, Any]]:
-        """Return id, embed hash, publication date, story and the article it copies (``copy_of``, or None)
-        of every article, in ingest order."""
+        """Return id, embed hash, publication date, story and copy relation (``copy_of``, ``copy_kind``,
+        ``copy_similarity``; None for originals) of every article, in ingest order."""
         rows = self.db.execute(
-            """SELECT a.id, a.embed_hash, a.published, m.story_id, json_extract(m.evidence, '$.copy_of')
-               FROM articles a LEFT JOIN memberships m ON m.article_id = a.id ORDER BY a.rowid"""
+            """SELECT a.id, a.embed_hash, a.published, m.story_id, m.copy_of, m.copy_kind, m.copy_similarity
+               FROM articles a LEFT JOIN memberships m ON m.article_id = a.id ORDER BY a.seq"""
         ).fetchall()
-        return [{"id": r[0], "embed_hash": r[1], "published": r[2], "story_id": r[3], "copy_of": r[4]}
-                for r in rows]
+        keys = ("id", "embed_hash", "published", "story_id", "copy_of", "copy_kind", "copy_similarity")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def article_titles(self) -> list[dict[str, Any]]:
+        """Return the id and title of every article, in ingest order."""
+        return [{"id": i, "title": t} for i, t in self.db.execute("SELECT id, title FROM articles ORDER BY seq")]
 
     # -- rejections ----------------------------------------------------------------
     def add_rejection(self, rejection: Rejection) -> None:
@@ -251,12 +256,21 @@ class Store:
         )
 
     def assign(self, article_id: str, story_id: str, *, score: float | None, evidence: dict[str, Any]) -> None:
-        """Put an article in a story (replacing any earlier membership), with the evidence why."""
+        """Put an article in a story (replacing any earlier membership), with the evidence why.
+
+        The decision and the copy relation the clusterer put in ``evidence`` are also written as
+        columns (``decision``, ``copy_of``, ``copy_kind``, ``copy_similarity``): what programs read back.
+        """
+        decision = evidence.get("reason") or ("moved" if "moved" in evidence else "scored")
         self.db.execute(
-            """INSERT INTO memberships (article_id, story_id, score, evidence, assigned_at) VALUES (?,?,?,?,?)
+            """INSERT INTO memberships (article_id, story_id, score, evidence, assigned_at,
+                   copy_of, copy_kind, copy_similarity, decision) VALUES (?,?,?,?,?,?,?,?,?)
                ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score,
-               evidence = excluded.evidence, assigned_at = excluded.assigned_at""",
-            (article_id, story_id, score, json.dumps(evidence, ensure_ascii=False, default=float), _now()),
+               evidence = excluded.evidence, assigned_at = excluded.assigned_at, copy_of = excluded.copy_of,
+               copy_kind = excluded.copy_kind, copy_similarity = excluded.copy_similarity,
+               decision = excluded.decision""",
+            (article_id, story_id, score, json.dumps(evidence, ensure_ascii=False, default=float), _now(),
+             evidence.get("copy_of"), evidence.get("copy_kind"), evidence.get("copy_similarity"), decision),
         )
 
     def drop_empty_stories(self) -> int:
@@ -281,10 +295,9 @@ class Store:
         """Return the story's articles (id, source, lang, title, published, path, url, copy_of), oldest first."""
         rows = self.db.execute(
             """SELECT a.id, a.source, a.lang, a.title, a.published, a.origin, a.url,
-                      json_extract(m.evidence, '$.copy_of'), json_extract(m.evidence, '$.copy_kind'),
-                      coalesce(json_extract(a.meta, '$.source_known'), 1)
+                      m.copy_of, m.copy_kind, coalesce(json_extract(a.meta, '$.source_known'), 1)
                FROM memberships m JOIN articles a ON a.id = m.article_id
-               WHERE m.story_id = ? ORDER BY coalesce(a.published, '9999'), a.rowid""",
+               WHERE m.story_id = ? ORDER BY coalesce(a.published, '9999'), a.seq""",
             (story_id,),
         ).fetchall()
         return [
@@ -361,7 +374,7 @@ class Store:
             params.append(until + "~")
         sql = f"""SELECT s.id, s.headline FROM stories s
                   JOIN (SELECT m.story_id, max(a.published) AS last_pub, min(a.published) AS first_pub,
-                               count(*) AS n, max(a.rowid) AS newest
+                               count(*) AS n, max(a.seq) AS newest
                         FROM memberships m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id) x
                     ON x.story_id = s.id
                   {"WHERE " + " AND ".join(where) if where else ""}
@@ -468,7 +481,7 @@ class Store:
         rows = self.db.execute(
             """SELECT a.id, e.vector FROM articles a
                JOIN embeddings e ON e.content_hash = a.embed_hash AND e.encoder = ? AND e.kind = 'passage'
-               ORDER BY a.rowid""",
+               ORDER BY a.seq""",
             (encoder,),
         ).fetchall()
         if not rows:
@@ -492,7 +505,7 @@ class Store:
         # No FTS5 in this SQLite: count matching terms with LIKE.
         score = " + ".join("((title || ' ' || text) LIKE ?)" for _ in terms)
         rows = self.db.execute(
-            f"SELECT id, -({score}) AS r FROM articles WHERE r < 0 ORDER BY r, rowid LIMIT ?",
+            f"SELECT id, -({score}) AS r FROM articles WHERE r < 0 ORDER BY r, seq LIMIT ?",
             [*(f"%{t}%" for t in terms), limit],
         ).fetchall()
         return [(i, float(r)) for i, r in rows]
@@ -528,7 +541,7 @@ class Store:
 
     def version(self) -> tuple[int, int]:
         """Return a value that changes whenever articles are added or removed (for caches)."""
-        n, top = self.db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM articles").fetchone()
+        n, top = self.db.execute("SELECT count(*), coalesce(max(seq), 0) FROM articles").fetchone()
         return int(n), int(top)
 
     def article_summaries(
@@ -544,7 +557,7 @@ class Store:
             f"""SELECT a.id, a.source, a.lang, a.title, a.published, a.origin, a.url, m.story_id
                 FROM articles a LEFT JOIN memberships m ON m.article_id = a.id
                 {"WHERE " + " AND ".join(where) if where else ""}
-                ORDER BY a.rowid DESC LIMIT ? OFFSET ?""",
+                ORDER BY a.seq DESC LIMIT ? OFFSET ?""",
             [*params, limit, offset],
         ).fetchall()
         keys = ("id", "source", "lang", "title", "published", "path", "url", "story_id")

@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .clean import Cleaner
-from .cluster.constraints import Constraints
-from .cluster.merge import StoryChange
-from .cluster._state import ClusterTotals
-from .cluster.factory import build_clusterer, build_passes
-from .errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
-from .model import Article, RawDocument, Rejection, content_hash
-from .signals import EmbeddingCache, Encoder, get_encoder
-from .signals.profile import SignalExtractor
-from .sources import ReadResult, iter_files, read_path
-from .store import Store
+from ..clean import Cleaner
+from ..cluster.constraints import Constraints
+from ..cluster.merge import StoryChange
+from ..cluster._state import ClusterTotals
+from ..cluster.factory import build_clusterer, build_passes
+from ..errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
+from ..model import Article, RawDocument, Rejection, content_hash
+from ..signals import EmbeddingCache, Encoder, get_encoder
+from ..signals.profile import SignalExtractor
+from ..sources import ReadResult, iter_files, read_path
+from ..store import Store
 
 __all__ = ["Pipeline", "IngestReport", "Duplicate", "StoreLineMemory"]
 

@@ -32,7 +32,7 @@ class ClusterTotals:
     @classmethod
     def of(cls, c: StoryClusterer, article_ids: Iterable[str] | None = None) -> ClusterTotals:
         """Return ``c``'s totals; only the frequencies of the names of ``article_ids`` when given."""
-        n = len(c.labels_)
+        n = c.n_learned_
         m = c.means_
         vectors = {"all": (m.count, m.total.copy()), "sum_full": (n, c.sum_full_.copy()),
                    "sum_lead": (n, c.sum_lead_.copy())}
@@ -52,6 +52,7 @@ class ClusterTotals:
         m.by_lang = {name[5:]: (v.copy(), k) for name, (k, v) in self.vectors.items() if name.startswith("lang:")}
         c.sum_full_ = self.vectors["sum_full"][1].copy()
         c.sum_lead_ = self.vectors["sum_lead"][1].copy()
+        c.n_learned_ = self.vectors["sum_full"][0]
         c.df_.docs = self.df_docs
         c.df_.df = Counter(self.df)
         c.df_.log_df = {k: math.log(v + 0.5) for k, v in self.df.items()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -201,6 +201,7 @@ class StoryClusterer:
         self.means_ = LanguageMeans(dim, prior=self.scorer_.mean_vector(dim))
         self.sum_full_ = np.zeros(dim, np.float64)
         self.sum_lead_ = np.zeros(dim, np.float64)
+        self.n_learned_ = 0  # every article learned, also those no longer held (sum_full_ / n is the centre)
 
     @property
     def n_stories(self) -> int:
@@ -215,7 +216,7 @@ class StoryClusterer:
     # -- decisions ---------------------------------------------------------------------------
     def centre(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Return the mean whole-text and lead vectors of everything learned (None below 30 articles)."""
-        n = len(getattr(self, "labels_", ()))
+        n = getattr(self, "n_learned_", len(getattr(self, "labels_", ())))  # the working set may hold fewer
         if n < 30:
             return None
         return self.sum_full_ / n, self.sum_lead_ / n
@@ -406,6 +407,7 @@ class StoryClusterer:
         """
         self.sum_full_ += s.full
         self.sum_lead_ += s.lead
+        self.n_learned_ = getattr(self, "n_learned_", len(self.labels_)) + 1
         if not counted:
             self.means_.add(s.lang, s.full)
         self.df_.add(s.entities)
@@ -485,16 +487,21 @@ class StoryClusterer:
         new.add(article_id, v, _window_day(s))
         self.story_of_[article_id] = story_id
 
-    def free_story_id(self, articles: Sequence[str]) -> str:
+    def free_story_id(self, articles: Sequence[str], *, taken: Callable[[str], bool] | None = None) -> str:
         """Return an id no live story has, for a story of ``articles``: the first one's own story id, unless
-        a live story has it (that article founded a story it has since left), then the next one's, and so on."""
+        a live story has it (that article founded a story it has since left), then the next one's, and so on.
+        ``taken`` also names ids in use by stories the clusterer does not hold."""
         stories = getattr(self, "stories_", {})
+
+        def used(sid: str) -> bool:
+            return sid in stories or (taken is not None and taken(sid))
+
         for aid in articles:
             sid = story_id_for(aid)
-            if sid not in stories:
+            if not used(sid):
                 return sid
         n = 1
-        while (sid := story_id_for(f"{articles[0]}\x00{n}")) in stories:
+        while used(sid := story_id_for(f"{articles[0]}\x00{n}")):
             n += 1
         return sid
 

@@ -20,6 +20,7 @@ from ..signals import EmbeddingCache, Encoder, get_encoder
 from ..signals.profile import SignalExtractor
 from ..sources import ReadResult, iter_files, read_path
 from ..store import Store
+from ._working_set import WorkingSet
 
 __all__ = ["Pipeline", "IngestReport", "Duplicate", "StoreLineMemory"]
 
@@ -104,6 +105,8 @@ class Pipeline:
         self.cache = EmbeddingCache(self.encoder, store)
         self.extractor = SignalExtractor(self.cache)
         self._clusterer = clusterer
+        self._own_clusterer = clusterer is None  # ours: restored from the store, holding the working set
+        self.working = WorkingSet(store)
         self.batch_size = batch_size
         self.merger = build_passes()
         self.upgrade_progress: Progress | None = None  # draws the one-off signals upgrade of an older store
@@ -128,6 +131,7 @@ class Pipeline:
             if self.store.article_count():
                 self._check_encoder()
             self._clusterer = build_clusterer(self.encoder)
+            self.working.window_days = self._clusterer.window_days
             self._restore(self._clusterer)
         return self._clusterer
 
@@ -146,26 +150,22 @@ class Pipeline:
         if hasattr(clusterer, "set_constraints"):
             clusterer.set_constraints(self.constraints())
         if self.store.signals_outdated():
-            self.upgrade_signals(clusterer)
-            return
-        rows = [r for r in self.store.article_rows() if r["story_id"]]
+            self.upgrade_signals()
+        rows = self.working.rows()
         if not rows:
             return
-        signals = self.store.get_signals([r["id"] for r in rows])
         vectors, df_docs, df = self.store.totals() or ({}, 0, {})
-        clusterer.restore([{**r, "signals": signals[r["id"]]} for r in rows],
-                          totals=ClusterTotals(vectors, df_docs, df))
+        clusterer.restore(rows, totals=ClusterTotals(vectors, df_docs, df))
 
-    def upgrade_signals(self, clusterer: Any | None = None) -> int:
+    def upgrade_signals(self) -> int:
         """Compute and persist the signals of every stored article (from cached embeddings) and the clusterer
         totals, as a restart of the previous release rebuilt them; return how many articles.
 
         This runs once for a store written before signals were persisted, or after ``SIGNALS_VERSION``
-        changed; ``upgrade_progress("read"/"done", n)`` can draw a bar.
+        changed; ``upgrade_progress("read"/"done", n)`` can draw a bar. It holds the whole store in memory
+        once, as a restart of the previous release did; later starts load the working set only.
         """
-        clusterer = clusterer if clusterer is not None else build_clusterer(self.encoder)
-        if hasattr(clusterer, "set_constraints") and not getattr(clusterer, "constraints_", None):
-            clusterer.set_constraints(self.constraints())
+        clusterer = build_clusterer(self.encoder)
         rows = [r for r in self.store.article_rows() if r["story_id"]]
         progress = self.upgrade_progress
         if progress:
@@ -179,14 +179,24 @@ class Pipeline:
             if progress:
                 progress("done", len(part))
         with self.store.transaction():
-            self._save_state(clusterer, [r["id"] for r in rows], replace=True)
+            t = clusterer.totals()
+            self.store.put_totals(t.vectors, t.df_docs, t.df, replace=True)
+            clock = None  # a new undated record's active day: the newest publication-grade day before it
+            for r in rows:
+                s = clusterer.signals(r["id"])
+                self.store.put_signals([s], clock=clock, keep_active=True)
+                if s.dated and s.day is not None:
+                    clock = s.day if clock is None else max(clock, s.day)
         return len(rows)
 
     def _save_state(self, clusterer: Any, article_ids: Sequence[str], *, replace: bool = False) -> None:
         """Persist the learned signals of ``article_ids`` and the clusterer's totals (all with ``replace``)."""
         if not hasattr(clusterer, "totals"):
             return
-        self.store.put_signals(clusterer.signals(a) for a in article_ids)
+        signals = [clusterer.signals(a) for a in article_ids]
+        days = [s.day for s in signals if s.dated and s.day is not None]
+        clock = max([*days, *(d for d in [self.store.newest_day()] if d is not None)], default=None)
+        self.store.put_signals(signals, clock=clock)
         t = clusterer.totals(None if replace else article_ids)
         self.store.put_totals(t.vectors, t.df_docs, t.df, replace=replace)
 
@@ -270,6 +280,7 @@ class Pipeline:
         before = self.cache.embedded
         signals = self.extractor.extract(articles)
         report.embedded += self.cache.embedded - before
+        self._fit_working_set(signals)
         xs = [{"id": a.id, "signals": sg, "vector": sg.full, "published": a.published}
               for a, sg in zip(articles, signals, strict=True)]
         learn_many = getattr(self.clusterer, "learn_many", None)
@@ -285,7 +296,30 @@ class Pipeline:
                 report.stored.append(a.id)
             self._save_state(self.clusterer, [a.id for a in articles])
             self._record_turned_copies()
+            self._cover()
             self._refresh_headlines({asg.story_id for asg in assignments})
+
+    def _fit_working_set(self, signals: Sequence[Any]) -> None:
+        """Advance the working set's horizon and pin what late articles need, before they are learned."""
+        if not self._own_clusterer:
+            return
+        held = self.clusterer.assignments()
+        moved = self.working.advance(held)
+        if self.working.late(signals) or moved:
+            self._clusterer = None  # restored with the new working set on next use
+
+    def _cover(self) -> None:
+        """Pin what the clusterer holds beyond the saved working set (inside the writing transaction)."""
+        if self._own_clusterer and self._clusterer is not None:
+            self.working.cover(self._clusterer.assignments())
+
+    def _ensure_held(self, article_ids: Iterable[str]) -> None:
+        """Bring the stories of ``article_ids`` into the working set (a correction of an older story)."""
+        if not self._own_clusterer:
+            return
+        held = self.clusterer.assignments()
+        if any(a not in held for a in article_ids) and self.working.pin(article_ids):
+            self._clusterer = None
 
     def _record_turned_copies(self, clusterer: Any = None) -> None:
         """Mark stored articles as copies of an arrival published before them that they reproduce."""
@@ -333,6 +367,7 @@ class Pipeline:
                     self.store.add_redirect(ch.story_id, ch.other_id)  # its only article joined another story
                 self.store.audit(ch.action, ch.story_id, {**ch.as_dict(), "by": by})
             self._refresh_headlines(touched)
+            self._cover()
 
     # -- corrections ----------------------------------------------------------------------------
     def _story_of(self, article_id: str) -> str:
@@ -346,6 +381,7 @@ class Pipeline:
         sa, sb = self._story_of(a), self._story_of(b)
         if a == b:
             raise ConstraintError("an article is always in its own story")
+        self._ensure_held([a, b])
         c = self.clusterer
         with self.store.transaction():
             self.store.add_constraint("link", a, b)
@@ -357,16 +393,19 @@ class Pipeline:
                                                                "linked_to": a})
                 self._refresh_headlines({sa, sb})
             self.store.audit("link", sa, {"articles": [a, b], "from": sb})
+            self._cover()
         return sa
 
     def unlink(self, a: str) -> str:
         """Take article ``a`` out of its story into a story of its own, and keep it out; return the new id."""
         old = self._story_of(a)
+        self._ensure_held([a])
         c = self.clusterer
         others = [m for m in c.stories_[old].members if m != a]
         if not others:
             raise ConstraintError(f"article {a!r} is alone in its story already")
-        new = c.free_story_id([a])  # when ``a`` founded a live story (this one or another), that keeps its id
+        # when ``a`` founded a live story (this one or another, held or not), that keeps its id
+        new = c.free_story_id([a], taken=self.store.story_exists)
         with self.store.transaction():
             for o in others:
                 self.store.add_constraint("unlink", a, o)
@@ -378,11 +417,13 @@ class Pipeline:
                                                             "unlinked_from": old})
             self._refresh_headlines({old, new})
             self.store.audit("unlink", old, {"article": a, "new_story": new})
+            self._cover()
         return new
 
     def split(self, story_id: str) -> list[str]:
         """Split a story into its two most separate groups, kept apart from now on; return both ids."""
         story_id = self.store.resolve_story(story_id)
+        self._ensure_held([m["id"] for m in self.store.story_members(story_id)[:1]])
         c = self.clusterer
         if story_id not in c.stories_:
             raise NotFound(f"no story with id {story_id!r}")
@@ -483,6 +524,6 @@ class Pipeline:
             self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})
-        self._clusterer = fresh
+        self._clusterer = None if self._own_clusterer else fresh  # ours holds the working set only
         return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
                 "kept_ids": len(rename)}

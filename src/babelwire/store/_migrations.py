@@ -209,6 +209,10 @@ def m004_signals_and_columns(db: sqlite3.Connection) -> None:
     the pipeline fills it for stores written before this migration, once, from
     their cached embeddings (``Pipeline.upgrade_signals``, with a progress bar at
     the CLI), since computing signals needs the encoder's vectors, not only SQL.
+    ``active_day`` places an article in time for the clusterer's working set (its
+    publication-grade day, or for an undated one the newest such day the store had
+    seen when it arrived); ``working_set_pins`` names articles whose stories stay in
+    the working set though older (loaded for a late article or a correction).
     Memberships get the decisions programs read back (``copy_of``, ``copy_kind``,
     ``copy_similarity``, ``decision``) as columns, filled here from the evidence.
     """
@@ -231,10 +235,15 @@ def m004_signals_and_columns(db: sqlite3.Connection) -> None:
             article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
             version INTEGER NOT NULL,
             window_day REAL,
+            active_day REAL,
             meta TEXT NOT NULL,
             arrays BLOB NOT NULL
         );
         CREATE INDEX article_signals_day ON article_signals(window_day);
+        CREATE INDEX article_signals_active ON article_signals(active_day);
+        CREATE TABLE working_set_pins (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        );
         CREATE TABLE cluster_totals (
             name TEXT PRIMARY KEY,
             count INTEGER NOT NULL,

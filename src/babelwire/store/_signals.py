@@ -38,16 +38,73 @@ class SqliteSignals:
 
     db: sqlite3.Connection
 
-    def put_signals(self, signals: Iterable[ArticleSignals]) -> None:
-        """Write (or replace) each article's signals record at the current ``SIGNALS_VERSION``."""
+    def put_signals(self, signals: Iterable[ArticleSignals], *, clock: float | None = None,
+                    keep_active: bool = False) -> None:
+        """Write (or replace) each article's signals record at the current ``SIGNALS_VERSION``.
+
+        An article's active day is its publication-grade day; an undated one's is ``clock`` (the newest such
+        day seen when it arrived), or what its record had before when ``clock`` is None. With
+        ``keep_active`` an existing record's active day always stays.
+        """
+        keep = "coalesce(active_day, excluded.active_day)" if keep_active else "coalesce(excluded.active_day, active_day)"
         rows = []
         for s in signals:
             meta, blob = encode_signals(s)
-            rows.append((s.id, SIGNALS_VERSION, _window_day(s), meta, blob))
+            day = _window_day(s)
+            rows.append((s.id, SIGNALS_VERSION, day, day if day is not None else clock, meta, blob))
         self.db.executemany(
-            "INSERT OR REPLACE INTO article_signals (article_id, version, window_day, meta, arrays) VALUES (?,?,?,?,?)",
+            f"""INSERT INTO article_signals (article_id, version, window_day, active_day, meta, arrays)
+               VALUES (?,?,?,?,?,?) ON CONFLICT(article_id) DO UPDATE SET version = excluded.version,
+               window_day = excluded.window_day, active_day = {keep},
+               meta = excluded.meta, arrays = excluded.arrays""",
             rows,
         )
+
+    def newest_day(self) -> float | None:
+        """Return the newest publication-grade day of a stored article (the working set's clock)."""
+        return self.db.execute("SELECT max(window_day) FROM article_signals").fetchone()[0]
+
+    @staticmethod
+    def _working_stories_sql(horizon: float | None) -> str:
+        if horizon is None:
+            return "SELECT story_id FROM memberships"
+        return """SELECT m.story_id FROM article_signals s JOIN memberships m ON m.article_id = s.article_id
+                  WHERE s.active_day >= :horizon
+                  UNION SELECT m.story_id FROM working_set_pins p JOIN memberships m ON m.article_id = p.article_id"""
+
+    def working_set_ids(self, horizon: float | None) -> set[str]:
+        """Return the ids of the articles in a working-set story: one with a member active on or after
+        ``horizon`` (every story when None), or one holding a pinned article."""
+        q = f"SELECT m.article_id FROM memberships m WHERE m.story_id IN ({self._working_stories_sql(horizon)})"
+        return {r[0] for r in self.db.execute(q, {"horizon": horizon})}
+
+    def working_set_rows(self, horizon: float | None) -> list[dict]:
+        """Return ``article_rows`` and ``signals`` of the working set's articles (see ``working_set_ids``),
+        in ingest order."""
+        q = f"""SELECT a.id, a.published, m.story_id, m.copy_of, m.copy_kind, m.copy_similarity, s.meta, s.arrays
+                FROM memberships m JOIN articles a ON a.id = m.article_id
+                JOIN article_signals s ON s.article_id = m.article_id AND s.version = :version
+                WHERE m.story_id IN ({self._working_stories_sql(horizon)}) ORDER BY a.seq"""
+        keys = ("id", "published", "story_id", "copy_of", "copy_kind", "copy_similarity")
+        return [{**dict(zip(keys, r[:6], strict=True)), "signals": decode_signals(r[0], r[6], r[7])}
+                for r in self.db.execute(q, {"horizon": horizon, "version": SIGNALS_VERSION})]
+
+    def set_pins(self, article_ids: Iterable[str]) -> None:
+        """Replace the pinned articles: their stories stay in the working set however old."""
+        self.db.execute("DELETE FROM working_set_pins")
+        self.db.executemany("INSERT OR IGNORE INTO working_set_pins (article_id) VALUES (?)",
+                            [(a,) for a in article_ids])
+
+    def pinned(self) -> set[str]:
+        """Return the pinned articles (see ``set_pins``)."""
+        return {r[0] for r in self.db.execute("SELECT article_id FROM working_set_pins")}
+
+    def stories_dated_between(self, lo: float, hi: float) -> dict[str, str]:
+        """Return story id -> one member for the stories with a member published (publication-grade) in [lo, hi]."""
+        q = """SELECT m.story_id, min(m.article_id) FROM article_signals s
+               JOIN memberships m ON m.article_id = s.article_id
+               WHERE s.window_day BETWEEN ? AND ? GROUP BY m.story_id"""
+        return dict(self.db.execute(q, (lo, hi)).fetchall())
 
     def get_signals(self, ids: Sequence[str]) -> dict[str, ArticleSignals]:
         """Return the stored signals of ``ids`` (those with a current record)."""

@@ -1,8 +1,9 @@
 """Print BCubed of the stories the *pipeline* stores for a labelled folder (ingest as the CLI does it).
 
 `babelwire eval clusters` clusters the signals from scratch in memory; this one
-reads the stories an ordinary ingest wrote — the working set, restarts (with
-``--restart-every N`` batches) and the merge pass after each ingest included.
+reads the stories an ordinary ingest wrote — the working set, the merge pass
+after each ingest of ``--chunk N`` inputs, and with ``--restart`` a new
+pipeline for each chunk — included.
 
     PYTHONPATH=src python benchmarks/pipeline_stories.py examples --db /tmp/x.db [--encoder fake]
 """
@@ -25,7 +26,8 @@ def main() -> None:
     ap.add_argument("directory")
     ap.add_argument("--db")
     ap.add_argument("--encoder")
-    ap.add_argument("--restart-every", type=int, default=0, help="reopen the store every N inputs")
+    ap.add_argument("--chunk", type=int, default=0, help="ingest N inputs at a time")
+    ap.add_argument("--restart", action="store_true", help="a new pipeline for every chunk")
     args = ap.parse_args()
     inputs, gold, _ = load_gold(Path(args.directory))
     db = args.db or str(Path(tempfile.mkdtemp()) / "stories.db")
@@ -33,10 +35,10 @@ def main() -> None:
     with Store(db) as store:
         p = Pipeline(store, encoder=encoder)
         docs = p.read(inputs).documents
-        step = args.restart_every or len(docs)
+        step = args.chunk or len(docs)
         for i in range(0, len(docs), step):
             p.ingest_documents(docs[i : i + step])
-            if args.restart_every:
+            if args.restart:
                 p = Pipeline(store, encoder=encoder)
         predicted = {r["id"]: r["story_id"] for r in store.article_rows()}
         held = len(p.clusterer.assignments())

@@ -45,23 +45,31 @@ class WorkingSet:
         return None if v is None else float(v)
 
     def rows(self) -> list[dict]:
-        """Return the memberships and signals to restore the clusterer from, in ingest order."""
+        """Return the memberships and signals to restore the clusterer from, in ingest order (a store
+        that has no horizon yet, one just upgraded say, gets one first)."""
+        if self.horizon is None:
+            self._move()
         return self.store.working_set_rows(self.horizon)
+
+    def _move(self) -> float | None:
+        """Set the horizon from the clock when it is ``step_days`` past the saved one; return the new one."""
+        clock = self.store.newest_day()
+        if clock is None:
+            return None
+        target = clock - self.window_days - self.margin_days
+        h = self.horizon
+        if h is not None and target < h + self.step_days:
+            return None
+        with self.store.transaction():
+            self.store.set_setting(_HORIZON, repr(target))
+            self.store.set_pins(())
+        return target
 
     def advance(self, held: Iterable[str]) -> bool:
         """Move the horizon when the clock has gone ``step_days`` past it; return True when the held
         articles ``held`` are no longer the working set (the clusterer must be restored again)."""
-        clock = self.store.newest_day()
-        if clock is None:
-            return False
-        target = clock - self.window_days - self.margin_days
-        h = self.horizon
-        if h is not None and target < h + self.step_days:
-            return False
-        with self.store.transaction():
-            self.store.set_setting(_HORIZON, repr(target))
-            self.store.set_pins(())
-        return self.store.working_set_ids(target) != set(held)
+        target = self._move()
+        return target is not None and self.store.working_set_ids(target) != set(held)
 
     def late(self, signals: Sequence[ArticleSignals]) -> bool:
         """Pin the stored stories a late article of ``signals`` may join; return True when one was not in

@@ -29,6 +29,11 @@ class ClusterTotals:
     df_docs: int
     df: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def dim(self) -> int:
+        """Return the vectors' dimension."""
+        return len(self.vectors["sum_full"][1])
+
     @classmethod
     def of(cls, c: StoryClusterer, article_ids: Iterable[str] | None = None) -> ClusterTotals:
         """Return ``c``'s totals; only the frequencies of the names of ``article_ids`` when given."""

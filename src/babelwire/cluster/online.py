@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -438,8 +440,8 @@ class StoryClusterer:
         exactly where it stopped. Without, the language means are replayed member by member.
         """
         members = list(members)
-        if totals is not None and members:
-            self._init(len(as_signals(members[0]).full))
+        if totals is not None and (members or totals.vectors):
+            self._init(len(as_signals(members[0]).full) if members else totals.dim)
             totals.apply(self)
         for m in members:
             if totals is None:
@@ -459,6 +461,20 @@ class StoryClusterer:
         """Return the running totals (language means, sums, entity document frequencies) to save beside the
         learned signals; only the frequencies of the names of ``article_ids`` when given (what they changed)."""
         return ClusterTotals.of(self, article_ids)
+
+    def unknown_names(self, signals: Iterable[ArticleSignals]) -> set[str]:
+        """Return the entity keys of ``signals`` whose document frequency this clusterer does not hold (a
+        restored one holds those of the articles it holds; a store has the rest)."""
+        df = getattr(self, "df_", None)
+        return {k for s in signals for k in s.entities if df is None or k not in df.df}
+
+    def add_frequencies(self, df: dict[str, int]) -> None:
+        """Take the document frequencies ``df`` of names learned before but not held (see ``unknown_names``)."""
+        if not df:
+            return
+        for k, n in df.items():
+            self.df_.df[k] = n
+            self.df_.log_df[k] = math.log(n + 0.5)
 
     def signals(self, article_id: str) -> ArticleSignals:
         """Return a learned article's signals, its language-centred vector included (what ``restore`` needs)."""

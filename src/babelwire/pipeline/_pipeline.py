@@ -152,10 +152,11 @@ class Pipeline:
         if self.store.signals_outdated():
             self.upgrade_signals()
         rows = self.working.rows()
-        if not rows:
-            return
-        vectors, df_docs, df = self.store.totals() or ({}, 0, {})
-        clusterer.restore(rows, totals=ClusterTotals(vectors, df_docs, df))
+        # only the document frequencies of names held: every name a later comparison can read
+        keys = {k for r in rows for k in r["signals"].entities}
+        totals = self.store.totals(keys)
+        if totals is not None:
+            clusterer.restore(rows, totals=ClusterTotals(*totals))
 
     def upgrade_signals(self) -> int:
         """Compute and persist the signals of every stored article (from cached embeddings) and the clusterer
@@ -281,6 +282,8 @@ class Pipeline:
         signals = self.extractor.extract(articles)
         report.embedded += self.cache.embedded - before
         self._fit_working_set(signals)
+        if hasattr(self.clusterer, "add_frequencies"):  # the names of the new articles, as stored so far
+            self.clusterer.add_frequencies(self.store.entity_df(self.clusterer.unknown_names(signals)))
         xs = [{"id": a.id, "signals": sg, "vector": sg.full, "published": a.published}
               for a, sg in zip(articles, signals, strict=True)]
         learn_many = getattr(self.clusterer, "learn_many", None)

@@ -26,7 +26,8 @@ class SignalStore(Protocol):
     def signals_outdated(self) -> int: ...
     def put_totals(self, vectors: dict[str, tuple[int, np.ndarray]], df_docs: int, df: dict[str, int],
                    *, replace: bool = False) -> None: ...
-    def totals(self) -> Totals | None: ...
+    def totals(self, keys: Iterable[str] | None = None) -> Totals | None: ...
+    def entity_df(self, keys: Iterable[str]) -> dict[str, int]: ...
 
 
 def _window_day(s: ArticleSignals) -> float | None:
@@ -132,7 +133,15 @@ class SqliteSignals:
             yield aid, decode_signals(aid, meta, blob)
 
     def signals_outdated(self) -> int:
-        """Return how many stored articles in a story lack a current signals record (or 1 when totals are missing)."""
+        """Return how many stored articles in a story lack a current signals record (or 1 when totals are missing).
+
+        Cheap when current: every write of the totals records the ``SIGNALS_VERSION`` it was made with.
+        """
+        if self.db.execute("SELECT 1 FROM memberships LIMIT 1").fetchone() is None:
+            return 0
+        row = self.db.execute("SELECT value FROM settings WHERE name = 'signals_version'").fetchone()
+        if row is not None and row[0] == str(SIGNALS_VERSION):
+            return 0
         n = self.db.execute(
             """SELECT count(*) FROM memberships m LEFT JOIN article_signals s ON s.article_id = m.article_id
                WHERE s.article_id IS NULL OR s.version != ?""",
@@ -156,9 +165,22 @@ class SqliteSignals:
             + [("df_docs", int(df_docs), b"")],
         )
         self.db.executemany("INSERT OR REPLACE INTO entity_df (key, count) VALUES (?,?)", list(df.items()))
+        self.db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('signals_version', ?)",
+                        (str(SIGNALS_VERSION),))
 
-    def totals(self) -> Totals | None:
-        """Return ``(vectors, df_docs, df)`` as ``put_totals`` wrote them, or None when none were written."""
+    def entity_df(self, keys: Iterable[str]) -> dict[str, int]:
+        """Return the stored document frequency of each of ``keys`` that has one."""
+        keys = list(dict.fromkeys(keys))
+        out: dict[str, int] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            q = ",".join("?" * len(part))
+            out.update(self.db.execute(f"SELECT key, count FROM entity_df WHERE key IN ({q})", part))
+        return out
+
+    def totals(self, keys: Iterable[str] | None = None) -> Totals | None:
+        """Return ``(vectors, df_docs, df)`` as ``put_totals`` wrote them (``df`` only for ``keys`` when given),
+        or None when none were written."""
         vectors: dict[str, tuple[int, np.ndarray]] = {}
         df_docs = None
         for name, n, blob in self.db.execute("SELECT name, count, total FROM cluster_totals"):
@@ -168,4 +190,6 @@ class SqliteSignals:
                 vectors[name] = (int(n), np.frombuffer(blob, np.float64).copy())
         if df_docs is None:
             return None
+        if keys is not None:
+            return vectors, df_docs, self.entity_df(keys)
         return vectors, df_docs, dict(self.db.execute("SELECT key, count FROM entity_df"))

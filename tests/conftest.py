@@ -36,6 +36,41 @@ def _offline_encoder(monkeypatch):
     monkeypatch.delenv("BABELWIRE_DB", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _stores_closed(monkeypatch):
+    """Fail a test that leaves a store open (closing it, so one failure does not leak into the next)."""
+    opened: list[Store] = []
+    init = Store.__init__
+
+    def tracked(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(Store, "__init__", tracked)
+    yield
+    left = [s.path for s in opened if not s.closed]
+    for s in opened:
+        if not s.closed:
+            s.close()
+    if left:
+        pytest.fail(f"the test left {len(left)} store(s) open: {left}; open them with `with Store(...)`")
+
+
+@pytest.fixture
+def open_store():
+    """Return a function that opens a store which the test's teardown closes (for helpers and pipelines)."""
+    opened: list[Store] = []
+
+    def open_(path) -> Store:
+        opened.append(Store(path))
+        return opened[-1]
+
+    yield open_
+    for s in opened:
+        if not s.closed:
+            s.close()
+
+
 @pytest.fixture
 def store():
     s = Store(":memory:")

@@ -9,6 +9,7 @@ from babelwire.model import RawDocument
 from babelwire.pipeline import Pipeline
 from babelwire.store import Store
 
+
 def _word(topic: int, k: int) -> str:
     h = hashlib.sha256(f"{topic}/{k}".encode()).digest()
     return "".join("abcdefghijklmnopqrstuvwxyz"[b % 26] for b in h[: 5 + h[31] % 5])

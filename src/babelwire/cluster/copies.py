@@ -93,3 +93,19 @@ class CopyDetector:
         self.sketches_[s.id] = s.minhash
         for key in self._keys(s.minhash):
             buckets.setdefault(key, []).append(s.id)
+
+    def add_many(self, signals: Iterable[ArticleSignals]) -> None:
+        """Index each of ``signals`` in order, as ``add`` would one by one (the band keys cut at once)."""
+        todo = [s for s in signals if s.minhash is not None]
+        if not todo:
+            return
+        buckets = self._buckets()
+        sigs = np.stack([s.minhash for s in todo])
+        width = sigs.shape[1] * sigs.dtype.itemsize // self.bands
+        # each row's bands as byte strings, the keys ``_keys`` makes
+        rows = np.ascontiguousarray(sigs).view(np.uint8).reshape(len(todo), -1)[:, : width * self.bands]
+        bands = np.ascontiguousarray(rows).view(f"V{width}").tolist()
+        for s, row in zip(todo, bands, strict=True):
+            self.sketches_[s.id] = s.minhash
+            for b, data in enumerate(row):
+                buckets.setdefault((b, data), []).append(s.id)

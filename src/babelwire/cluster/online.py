@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -415,8 +414,9 @@ class StoryClusterer:
         self.df_.add(s.entities)
         self._place(story_id, s, indexed=indexed)
 
-    def _place(self, story_id: str, s: ArticleSignals, *, indexed: bool = True) -> None:
-        """Hold ``s`` (its totals already counted) as a member of ``story_id``."""
+    def _place(self, story_id: str, s: ArticleSignals, *, indexed: bool = True, copies: bool = True) -> None:
+        """Hold ``s`` (its totals already counted) as a member of ``story_id`` (``copies=False``: the caller
+        indexes it for copy detection itself)."""
         v = s.centred
         assert v is not None
         if indexed:
@@ -424,7 +424,8 @@ class StoryClusterer:
             assert label == len(self.labels_)
         self.labels_.append(s.id)
         self.signals_[s.id] = s
-        self.copy_detector_.add(s)
+        if copies:
+            self.copy_detector_.add(s)
         st = self.stories_.get(story_id)
         if st is None:
             st = self.stories_[story_id] = _Story(story_id, np.zeros_like(v), 0, None, None)
@@ -449,12 +450,13 @@ class StoryClusterer:
                 self._add(str(m["story_id"]), s)
             else:
                 s = as_signals(m)
-                self._place(str(m["story_id"]), s, indexed=False)
+                self._place(str(m["story_id"]), s, indexed=False, copies=False)
             if m.get("copy_of"):
                 self.copy_of_[s.id] = {"copy_of": str(m["copy_of"]), "copy_kind": m.get("copy_kind"),
                                        "copy_similarity": m.get("copy_similarity")}
-        if totals is not None and members:  # one insert in label order: the graph one-by-one inserts build
-            self.index_.add_many(np.stack([self.signals_[aid].centred for aid in self.labels_]))
+        if totals is not None and members:  # in label order, at once: what one-by-one inserts build
+            self.copy_detector_.add_many(self.signals_[aid] for aid in self.labels_)
+            self.index_.add_many(np.stack([self.vector(aid) for aid in self.labels_]))
         return self
 
     def totals(self, article_ids: Iterable[str] | None = None) -> ClusterTotals:

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from ..clean import Cleaner
-from ..cluster.constraints import Constraints
-from ..cluster.merge import StoryChange
 from ..cluster._state import ClusterTotals
+from ..cluster.constraints import Constraints
 from ..cluster.factory import build_clusterer, build_passes
+from ..cluster.merge import StoryChange
 from ..errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
 from ..model import Article, RawDocument, Rejection, content_hash
 from ..signals import EmbeddingCache, Encoder, get_encoder

@@ -35,8 +35,8 @@ class WorkingSet:
 
     store: Store
     window_days: float = 3.0
-    margin_days: float = 4.0
-    step_days: float = 2.0
+    margin_days: float = 2.0
+    step_days: float = 1.0
 
     @property
     def horizon(self) -> float | None:

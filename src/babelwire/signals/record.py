@@ -11,6 +11,7 @@ recompute them once (``Pipeline.upgrade_signals``).
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -84,7 +85,7 @@ def decode_signals(article_id: str, meta: str, blob: bytes) -> ArticleSignals:
     offset = 0
     for name, dtype_str, shape in m["_arrays"]:
         dtype = np.dtype(dtype_str)
-        n = int(np.prod(shape)) if shape else 1
+        n = math.prod(shape)
         a = np.frombuffer(blob, dtype=dtype, count=n, offset=offset).reshape(shape)
         offset += n * dtype.itemsize
         if name in FIELDS:

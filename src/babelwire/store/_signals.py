@@ -47,7 +47,8 @@ class SqliteSignals:
         day seen when it arrived), or what its record had before when ``clock`` is None. With
         ``keep_active`` an existing record's active day always stays.
         """
-        keep = "coalesce(active_day, excluded.active_day)" if keep_active else "coalesce(excluded.active_day, active_day)"
+        keep = ("coalesce(active_day, excluded.active_day)" if keep_active
+                else "coalesce(excluded.active_day, active_day)")
         rows = []
         for s in signals:
             meta, blob = encode_signals(s)

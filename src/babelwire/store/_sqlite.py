@@ -60,11 +60,13 @@ class Store(SqliteSignals):
             raise StoreError(f"{self.path}: not a usable babelwire store ({exc})") from exc
         self._depth = 0
         self._lock = threading.RLock()
+        self.closed = False
 
     # -- lifecycle -----------------------------------------------------------------
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+        self.closed = True
 
     def __enter__(self) -> Store:
         return self

@@ -54,13 +54,13 @@ def test_restore_reads_and_never_recomputes(tmp_path, monkeypatch):
         p.ingest([EXAMPLES])
         learned = p.clusterer.assignments()
         totals = p.clusterer.totals()
-        buckets = p.clusterer.copy_detector_.buckets_
+        buckets = p.clusterer.copy_detector_._buckets()
     with Store(db) as store:
         p = Pipeline(store, encoder="fake")
         monkeypatch.setattr(p.extractor, "extract", _no_extract)
         c = p.clusterer
         assert c.assignments() == learned
-        assert c.copy_detector_.buckets_ == buckets  # indexed at once, as one by one
+        assert c.copy_detector_._buckets() == buckets  # indexed at once (on first use), as one by one
         again = c.totals()
         assert again.df == totals.df and again.df_docs == totals.df_docs
         for k, (n, v) in totals.vectors.items():

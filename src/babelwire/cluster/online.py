@@ -456,7 +456,9 @@ class StoryClusterer:
                                        "copy_similarity": m.get("copy_similarity")}
         if totals is not None and members:  # in label order, at once: what one-by-one inserts build
             self.copy_detector_.add_many(self.signals_[aid] for aid in self.labels_)
-            self.index_.add_many(np.stack([self.vector(aid) for aid in self.labels_]))
+            # the graph is built in a worker thread; the first look-up waits for it
+            self.index_.add_many(np.stack([self.vector(aid) for aid in self.labels_]), defer=True)
+            self.index_.insert_pending(background=True)
         return self
 
     def totals(self, article_ids: Iterable[str] | None = None) -> ClusterTotals:

@@ -128,7 +128,7 @@ class Pipeline:
     def clusterer(self) -> Any:
         """Return the clusterer, restored from the stored signals, memberships and corrections on first use."""
         if self._clusterer is None:
-            if self.store.article_count():
+            if self.store.has_articles():
                 self._check_encoder()
             self._clusterer = build_clusterer(self.encoder)
             self.working.window_days = self._clusterer.window_days

@@ -179,6 +179,10 @@ class Store(SqliteSignals):
         for row in rows.fetchall():
             yield self._article(row)
 
+    def has_articles(self) -> bool:
+        """Return True when any article is stored (cheaper than counting them)."""
+        return self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+
     def article_count(self) -> int:
         """Return how many articles are stored."""
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]

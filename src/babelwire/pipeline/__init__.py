@@ -1,5 +1,6 @@
 """The ingest pipeline: sources -> clean -> signals -> cluster -> store, one batch per transaction."""
 
-from ._pipeline import Duplicate, IngestReport, Pipeline, StoreLineMemory
+from ._pipeline import Duplicate, IngestReport, Pipeline
+from ._steps import Batch, BatchLineMemory, LocalExecutor
 
-__all__ = ["Pipeline", "IngestReport", "Duplicate", "StoreLineMemory"]
+__all__ = ["Pipeline", "IngestReport", "Duplicate", "Batch", "BatchLineMemory", "LocalExecutor"]

@@ -14,15 +14,16 @@ from ..cluster._state import ClusterTotals
 from ..cluster.constraints import Constraints
 from ..cluster.factory import build_clusterer, build_passes
 from ..cluster.merge import StoryChange
-from ..errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
-from ..model import Article, RawDocument, Rejection, content_hash
+from ..errors import ConstraintError, EncoderMismatch, NotFound
+from ..model import RawDocument, Rejection
 from ..signals import EmbeddingCache, Encoder, get_encoder
 from ..signals.profile import SignalExtractor
 from ..sources import ReadResult, iter_files, read_path
 from ..store import Store
+from ._steps import Batch, BatchLineMemory, LocalExecutor, batch_steps, record_steps
 from ._working_set import WorkingSet
 
-__all__ = ["Pipeline", "IngestReport", "Duplicate", "StoreLineMemory"]
+__all__ = ["Pipeline", "IngestReport", "Duplicate"]
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +65,6 @@ class IngestReport:
         }
 
 
-class StoreLineMemory:
-    """The cleaner's per-source line memory, persisted in the store."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def documents(self, source: str) -> int:
-        return self.store.line_documents(source)
-
-    def count(self, source: str, key: str) -> int:
-        return self.store.line_count(source, key)
-
-    def observe(self, source: str, keys: Iterable[str]) -> None:
-        self.store.line_observe(source, keys)
-
-
 Progress = Callable[[str, int], None]
 
 
@@ -101,7 +86,9 @@ class Pipeline:
     ) -> None:
         self.store = store
         self.encoder = encoder if encoder is not None and not isinstance(encoder, str) else get_encoder(encoder)
-        self.cleaner = cleaner or Cleaner(line_memory=StoreLineMemory(store))
+        # ours holds what a batch observes until the batch is written; a cleaner passed in keeps its own
+        self.line_memory = BatchLineMemory(store) if cleaner is None else None
+        self.cleaner = cleaner or Cleaner(line_memory=self.line_memory)
         self.cache = EmbeddingCache(self.encoder, store)
         self.extractor = SignalExtractor(self.cache)
         self._clusterer = clusterer
@@ -110,6 +97,9 @@ class Pipeline:
         self.batch_size = batch_size
         self.merger = build_passes()
         self.upgrade_progress: Progress | None = None  # draws the one-off signals upgrade of an older store
+        self.executor = LocalExecutor()
+        self.record_steps = record_steps(self)
+        self.batch_steps = batch_steps(self)
 
     # -- clusterer state ---------------------------------------------------------------
     def _check_encoder(self) -> None:
@@ -252,57 +242,28 @@ class Pipeline:
         return report
 
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
-        articles: list[Article] = []
-        seen_ids: set[str] = set()
-        seen_hashes: dict[str, str] = {}
-        for raw in docs:
-            if raw.id in seen_ids or self.store.has_article(raw.id):
-                report.known.append(Duplicate(raw.id, raw.origin, raw.id, "same id already stored"))
-                continue
-            try:
-                article = self.cleaner.clean(raw)
-            except RejectedInput as exc:
-                rej = Rejection(raw.origin, str(exc), id=raw.id)
-                report.rejected.append(rej)
-                self.store.add_rejection(rej)
-                continue
-            h = article.content_hash
-            twin = seen_hashes.get(h) or self.store.find_by_content(h)
-            if twin is not None:
-                dup = Duplicate(raw.id, raw.origin, twin, "identical clean text")
-                report.known.append(dup)
-                self.store.add_duplicate(dup.id, dup.origin, dup.duplicate_of, dup.reason)
-                continue
-            seen_ids.add(raw.id)
-            seen_hashes[h] = raw.id
-            articles.append(article)
-        if not articles:
-            return
-        before = self.cache.embedded
-        signals = self.extractor.extract(articles)
-        report.embedded += self.cache.embedded - before
-        self._fit_working_set(signals)
-        if hasattr(self.clusterer, "add_frequencies"):  # the names of the new articles, as stored so far
-            self.clusterer.add_frequencies(self.store.entity_df(self.clusterer.unknown_names(signals)))
-        xs = [{"id": a.id, "signals": sg, "vector": sg.full, "published": a.published}
-              for a, sg in zip(articles, signals, strict=True)]
-        learn_many = getattr(self.clusterer, "learn_many", None)
-        assignments = learn_many(xs) if learn_many else [self.clusterer.learn_one(x) for x in xs]
-        with self.store.transaction():
-            for a, asg in zip(articles, assignments, strict=True):
-                self.store.add_article(a, embed_hash=content_hash(a.embed_text))
-                if asg.new_story:
-                    self.store.upsert_story(asg.story_id, a.title)
-                    report.new_stories.add(asg.story_id)
-                self.store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
-                report.touched_stories.add(asg.story_id)
-                report.stored.append(a.id)
-            self._save_state(self.clusterer, [a.id for a in articles])
-            self._record_turned_copies()
-            self._cover()
-            self._refresh_headlines({asg.story_id for asg in assignments})
+        """Run one batch through the steps (one transaction) and add what it did to ``report``."""
+        if self.line_memory is not None:
+            self.line_memory.begin()
+        b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
+        report.known += b.known
+        report.rejected += b.rejected
+        report.embedded += b.embedded
+        for a, asg in zip(b.articles, b.assignments, strict=True):
+            if asg.new_story:
+                report.new_stories.add(asg.story_id)
+            report.touched_stories.add(asg.story_id)
+            report.stored.append(a.id)
 
-    def _fit_working_set(self, signals: Sequence[Any]) -> None:
+    def save_learned(self, article_ids: Sequence[str], story_ids: Iterable[str]) -> None:
+        """Persist what the clusterer learned with ``article_ids`` (signals, totals, turned copies, working-set
+        pins) and refresh the headlines of ``story_ids``; inside the batch's transaction."""
+        self._save_state(self.clusterer, article_ids)
+        self._record_turned_copies()
+        self._cover()
+        self._refresh_headlines(story_ids)
+
+    def fit_working_set(self, signals: Sequence[Any]) -> None:
         """Advance the working set's horizon and pin what late articles need, before they are learned."""
         if not self._own_clusterer:
             return

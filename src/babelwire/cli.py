@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import settings
+from . import settings, views
 from .errors import BabelwireError, MissingDependency
 from .store import Store
 from .views import article_json
@@ -175,7 +175,7 @@ def cluster(paths, db, encoder, threads, fmt, quiet):
         report = _run_ingest(store, paths, encoder, threads, quiet)
         _print_summary(report, quiet)
         ids = set(report.stored) | {d.duplicate_of for d in report.known}
-        _print_stories(store.stories(article_ids=ids), fmt)
+        _print_stories(views.stories(store, article_ids=ids), fmt)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,7 +214,8 @@ def _short(text: str, n: int) -> str:
 def stories(db, fmt, lang, source, since, until, limit):
     """List stories, most recently published first."""
     with open_store(db) as store:
-        _print_stories(store.stories(lang=lang, source=source, since=since, until=until, limit=limit), fmt)
+        _print_stories(views.stories(store, lang=lang, source=source, since=since, until=until, limit=limit),
+                       fmt)
 
 
 @cli.command()
@@ -224,7 +225,7 @@ def stories(db, fmt, lang, source, since, until, limit):
 def story(story_id, db, fmt):
     """Show one story: its articles in order of publication."""
     with open_store(db) as store:
-        s = store.story(story_id)
+        s = views.story(store, story_id)
     if fmt == "json":
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
         return

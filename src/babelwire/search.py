@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from . import views
 from .errors import EncoderError, MissingDependency
 from .signals import Encoder, get_encoder
 from .store import Store
@@ -129,7 +130,7 @@ class Searcher:
         for hit in articles:
             if hit["story_id"]:
                 by_story.setdefault(hit["story_id"], []).append(hit)
-        for s in store.stories(article_ids=[h["id"] for h in articles]):
+        for s in views.stories(store, article_ids=[h["id"] for h in articles]):
             hits = by_story.get(s["id"], [])
             s["score"] = round(max((h["score"] for h in hits), default=0.0), 6)
             s["matched"] = [h["id"] for h in hits]

@@ -44,9 +44,10 @@ class CopyDetector:
         if not hasattr(self, "buckets_"):
             self.buckets_: dict[tuple[int, bytes], list[str]] = {}
             self.sketches_: dict[str, np.ndarray] = {}
-        if getattr(self, "pending_", None):  # indexed now, on first use, in the order they came
-            todo, self.pending_ = self.pending_, []
-            self._index_many(todo)
+        pending: list[ArticleSignals] = getattr(self, "pending_", [])
+        if pending:  # indexed now, on first use, in the order they came
+            self.pending_: list[ArticleSignals] = []
+            self._index_many(pending)
         return self.buckets_
 
     def _keys(self, sig: np.ndarray) -> list[tuple[int, bytes]]:
@@ -110,12 +111,12 @@ class CopyDetector:
     def _index_many(self, todo: list[ArticleSignals]) -> None:
         """Put ``todo`` in the LSH buckets, in order (the band keys cut at once)."""
         buckets = self.buckets_
-        sigs = np.stack([s.minhash for s in todo])
+        sigs = np.stack([np.asarray(s.minhash) for s in todo])
         width = sigs.shape[1] * sigs.dtype.itemsize // self.bands
         # each row's bands as byte strings, the keys ``_keys`` makes
         rows = np.ascontiguousarray(sigs).view(np.uint8).reshape(len(todo), -1)[:, : width * self.bands]
         bands = np.ascontiguousarray(rows).view(f"V{width}").tolist()
         for s, row in zip(todo, bands, strict=True):
-            self.sketches_[s.id] = s.minhash
+            self.sketches_[s.id] = np.asarray(s.minhash)
             for b, data in enumerate(row):
                 buckets.setdefault((b, data), []).append(s.id)

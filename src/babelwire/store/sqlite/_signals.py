@@ -1,33 +1,20 @@
-"""The SQLite part of the store that keeps persisted signals and the clusterer's running totals."""
+"""Signals in SQLite: one versioned record per article, the clusterer's running totals, the working set."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
 
 import numpy as np
 
-from ..signals.profile import ArticleSignals
-from ..signals.record import SIGNALS_VERSION, decode_signals, encode_signals
+from ...signals.profile import ArticleSignals
+from ...signals.record import SIGNALS_VERSION, decode_signals, encode_signals
 
-__all__ = ["SignalStore", "SqliteSignals", "Totals"]
+__all__ = ["SqliteSignals", "Totals"]
 
 # name -> (count, float64 vector): language means, overall sums; what a clusterer needs to go on
 # exactly where it stopped, without replaying every article.
 Totals = tuple[dict[str, tuple[int, np.ndarray]], int, dict[str, int]]
-
-
-class SignalStore(Protocol):
-    """Persisted article signals and clusterer totals (one implementation per backend)."""
-
-    def put_signals(self, signals: Iterable[ArticleSignals]) -> None: ...
-    def get_signals(self, ids: Sequence[str]) -> dict[str, ArticleSignals]: ...
-    def signals_outdated(self) -> int: ...
-    def put_totals(self, vectors: dict[str, tuple[int, np.ndarray]], df_docs: int, df: dict[str, int],
-                   *, replace: bool = False) -> None: ...
-    def totals(self, keys: Iterable[str] | None = None) -> Totals | None: ...
-    def entity_df(self, keys: Iterable[str]) -> dict[str, int]: ...
 
 
 def _window_day(s: ArticleSignals) -> float | None:

@@ -60,3 +60,14 @@ def test_line_memory_learns_only_from_stored_articles(tmp_path):
         report = p.ingest_documents([_raw("a"), _raw("a-again"), _raw("c", TEXT.replace("Varna", "Burgas"))])
         assert report.stored == ["a", "c"] and [k.id for k in report.known] == ["a-again"]
         assert store.line_documents("portnews") == 2
+
+
+def test_the_pipeline_notices_another_process_writing(tmp_path):
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        p = Pipeline(store, encoder="fake")
+        p.ingest_documents([_raw("a")])
+        assert set(p.clusterer.assignments()) == {"a"}
+        with Store(db) as other:  # another process ingests
+            Pipeline(other, encoder="fake").ingest_documents([_raw("b", TEXT.replace("Varna", "Burgas"))])
+        assert set(p.clusterer.assignments()) == {"a", "b"}

@@ -93,6 +93,7 @@ class Pipeline:
         self.extractor = SignalExtractor(self.cache)
         self._clusterer = clusterer
         self._own_clusterer = clusterer is None  # ours: restored from the store, holding the working set
+        self._seen = -1  # the store's data version the clusterer was restored at
         self.working = WorkingSet(store)
         self.batch_size = batch_size
         self.merger = build_passes()
@@ -116,13 +117,17 @@ class Pipeline:
 
     @property
     def clusterer(self) -> Any:
-        """Return the clusterer, restored from the stored signals, memberships and corrections on first use."""
+        """Return the clusterer, restored from the stored signals, memberships and corrections on first use,
+        and again when another process has written to the store since (stale state)."""
+        if self._clusterer is not None and self._own_clusterer and self.store.data_version() != self._seen:
+            self._clusterer = None
         if self._clusterer is None:
             if self.store.has_articles():
                 self._check_encoder()
             self._clusterer = build_clusterer(self.encoder)
             self.working.window_days = self._clusterer.window_days
             self._restore(self._clusterer)
+            self._seen = self.store.data_version()
         return self._clusterer
 
     def constraints(self) -> Constraints:
@@ -245,7 +250,12 @@ class Pipeline:
         """Run one batch through the steps (one transaction) and add what it did to ``report``."""
         if self.line_memory is not None:
             self.line_memory.begin()
-        b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
+        try:
+            b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
+        except BaseException:
+            if self._own_clusterer:
+                self._clusterer = None  # it may hold articles the rolled-back batch never stored
+            raise
         report.known += b.known
         report.rejected += b.rejected
         report.embedded += b.embedded

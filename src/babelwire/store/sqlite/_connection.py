@@ -60,6 +60,10 @@ class SqliteConnection:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def data_version(self) -> int:
+        """Return a number that changes when another connection (another process) commits to the store."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run the block in one transaction (nested blocks join the outer one)."""

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._base import story_id_for
-from .online import StoryClusterer, _window_day
+from .online import StoryClusterer
 
 __all__ = ["MergeSplit", "StoryChange"]
 
@@ -238,15 +238,15 @@ class MergeSplit:
             for aid in focus:
                 if c.constraints_ and c.constraints_.must_link(aid):
                     continue
-                s, own = c.signals_[aid], c.story_of_[aid]
+                own = c.story_of_[aid]
                 neighbour_stories = {c.story_of_[b] for b in near[aid]}
                 if aid in looked and all(changed.get(sid, -1) < looked[aid] for sid in (own, *neighbour_stories)):
                     continue
                 step += 1
                 looked[aid] = step
-                day = _window_day(s)
+                day = c.window_day(aid)
                 candidates = [sid for sid in sorted(neighbour_stories - {own})
-                              if c.stories_[sid].in_window(day, c.window_days) and c._allowed(aid, sid)]
+                              if c.stories_[sid].in_window(day, c.window_days) and c.allowed(aid, sid)]
                 *candidate_fits, own_fit = fits(aid, [*candidates, own])
                 best, best_sid = -1.0, None
                 for sid, f in zip(candidates, candidate_fits, strict=True):

@@ -198,7 +198,6 @@ class StoryClusterer:
         if not hasattr(self, "constraints_"):  # set_constraints may come before the first article
             self.constraints_ = Constraints()
         self.copy_of_: dict[str, dict[str, Any]] = {}  # copy -> its relation to its original
-        self.copies_turned_: dict[str, str] = {}  # stored original found to copy a later, earlier-published arrival
         self.means_ = LanguageMeans(dim, prior=self.scorer_.mean_vector(dim))
         self.sum_full_ = np.zeros(dim, np.float64)
         self.sum_lead_ = np.zeros(dim, np.float64)
@@ -304,8 +303,33 @@ class StoryClusterer:
             return Assignment(aid, best_sid, False, best_score, evidence)
         return Assignment(aid, story_id_for(aid), True, best_score if best_sid else None, evidence)
 
-    def _allowed(self, aid: str, sid: str) -> bool:
-        return not self.constraints_ or self.constraints_.allows([aid], self.stories_[sid].members)
+    def allowed(self, article_id: str, story_id: str) -> bool:
+        """Return True when the user's corrections let ``article_id`` join ``story_id``."""
+        return not self.constraints_ or self.constraints_.allows([article_id], self.stories_[story_id].members)
+
+    _allowed = allowed  # the name the passes used before
+
+    def add_constraint(self, kind: str, a: str, b: str) -> None:
+        """Respect a user correction from now on: ``link`` (same story) or ``unlink`` (never the same story)."""
+        if not hasattr(self, "constraints_"):
+            self.constraints_ = Constraints()
+        (self.constraints_.link if kind == "link" else self.constraints_.unlink)(a, b)
+
+    def story_ids(self) -> list[str]:
+        """Return the ids of the stories held."""
+        return list(getattr(self, "stories_", {}))
+
+    def has_story(self, story_id: str) -> bool:
+        """Return True when the clusterer holds ``story_id``."""
+        return story_id in getattr(self, "stories_", {})
+
+    def members(self, story_id: str) -> list[str]:
+        """Return the articles of a held story, in the order they joined it."""
+        return list(self.stories_[story_id].members)
+
+    def window_day(self, article_id: str) -> float | None:
+        """Return the day a learned article is placed at in time (its publication-grade day), or None."""
+        return _window_day(self.signals_[article_id])
 
     def _copy(self, s: ArticleSignals, labels: np.ndarray):
         match = self.copy_detector_.near_verbatim(s)
@@ -377,7 +401,7 @@ class StoryClusterer:
         The earliest report is the original: when ``s`` was published before the article
         it copies — which was stored first but is an original itself — the relation turns
         round. ``s`` is then the original (its evidence says ``original_of``) and the other
-        the copy (``copies_turned``, for the caller to record).
+        the copy (the assignment's ``turned_copy``, for the caller to record).
         """
         if "copy_of" not in a.evidence:
             return
@@ -388,17 +412,9 @@ class StoryClusterer:
             self.copy_of_[o.id] = {**rel, "copy_of": s.id}
             del a.evidence["copy_of"]
             a.evidence.update(reason="original of a copy", original_of=o.id)
-            if not hasattr(self, "copies_turned_"):  # a clusterer pickled before this existed
-                self.copies_turned_ = {}
-            self.copies_turned_[o.id] = s.id
+            a.turned_copy = o.id
             return
         self.copy_of_[s.id] = rel
-
-    def pop_turned_copies(self) -> dict[str, str]:
-        """Return {copy: original} for the stored articles found since the last call to copy a later
-        arrival that was published before them, and forget them."""
-        turned, self.copies_turned_ = getattr(self, "copies_turned_", {}), {}
-        return turned
 
     def _add(self, story_id: str, s: ArticleSignals, *, counted: bool = False, indexed: bool = True) -> None:
         """Learn ``s`` (prepared: its centred vector from the means before it) as a member of ``story_id``.

@@ -231,7 +231,7 @@ class Pipeline:
             self._batch(docs[i : i + self.batch_size], report)
             if progress:
                 progress("done", len(docs[i : i + self.batch_size]))
-        if report.touched_stories and hasattr(self.clusterer, "labels_"):
+        if report.touched_stories and hasattr(self.clusterer, "story_ids"):
             changes = self.merger.run(self.clusterer, report.touched_stories)
             self._apply(changes)
             for ch in changes:
@@ -240,7 +240,7 @@ class Pipeline:
                     report.new_stories.discard(ch.other_id)
                 else:
                     report.touched_stories.add(ch.other_id)
-            live = set(self.clusterer.stories_)
+            live = set(self.clusterer.story_ids())
             for sid in report.touched_stories - live:  # emptied by moves
                 report.touched_stories.discard(sid)
                 report.new_stories.discard(sid)
@@ -265,13 +265,13 @@ class Pipeline:
             report.touched_stories.add(asg.story_id)
             report.stored.append(a.id)
 
-    def save_learned(self, article_ids: Sequence[str], story_ids: Iterable[str]) -> None:
-        """Persist what the clusterer learned with ``article_ids`` (signals, totals, turned copies, working-set
-        pins) and refresh the headlines of ``story_ids``; inside the batch's transaction."""
-        self._save_state(self.clusterer, article_ids)
-        self._record_turned_copies()
+    def save_learned(self, assignments: Sequence[Any]) -> None:
+        """Persist what the clusterer learned with ``assignments`` (signals, totals, turned copies, working-set
+        pins) and refresh the headlines of their stories; inside the batch's transaction."""
+        self._save_state(self.clusterer, [a.article_id for a in assignments])
+        self._record_turned_copies(assignments)
         self._cover()
-        self._refresh_headlines(story_ids)
+        self._refresh_headlines({a.story_id for a in assignments})
 
     def fit_working_set(self, signals: Sequence[Any]) -> None:
         """Advance the working set's horizon and pin what late articles need, before they are learned."""
@@ -295,9 +295,10 @@ class Pipeline:
         if any(a not in held for a in article_ids) and self.working.pin(article_ids):
             self._clusterer = None
 
-    def _record_turned_copies(self, clusterer: Any = None) -> None:
-        """Mark stored articles as copies of an arrival published before them that they reproduce."""
-        turned: dict[str, str] = getattr(clusterer or self.clusterer, "pop_turned_copies", dict)()
+    def _record_turned_copies(self, assignments: Iterable[Any]) -> None:
+        """Mark stored articles as copies of an arrival published before them that they reproduce (an
+        assignment's ``turned_copy``)."""
+        turned = {a.turned_copy: a.article_id for a in assignments if getattr(a, "turned_copy", None)}
         for copy, original in turned.items():
             m = self.store.membership(copy)
             o = self.store.membership(original)
@@ -359,7 +360,7 @@ class Pipeline:
         c = self.clusterer
         with self.store.transaction():
             self.store.add_constraint("link", a, b)
-            c.constraints_.link(a, b)
+            c.add_constraint("link", a, b)
             if sa != sb:
                 c.move(b, sa)
                 m = self.store.membership(b) or {"evidence": {}}
@@ -375,7 +376,7 @@ class Pipeline:
         old = self._story_of(a)
         self._ensure_held([a])
         c = self.clusterer
-        others = [m for m in c.stories_[old].members if m != a]
+        others = [m for m in c.members(old) if m != a]
         if not others:
             raise ConstraintError(f"article {a!r} is alone in its story already")
         # when ``a`` founded a live story (this one or another, held or not), that keeps its id
@@ -383,7 +384,7 @@ class Pipeline:
         with self.store.transaction():
             for o in others:
                 self.store.add_constraint("unlink", a, o)
-                c.constraints_.unlink(a, o)
+                c.add_constraint("unlink", a, o)
             c.move(a, new)
             self.store.upsert_story(new, self.store.get_article(a).title)
             m = self.store.membership(a) or {"evidence": {}}
@@ -399,17 +400,17 @@ class Pipeline:
         story_id = self.store.resolve_story(story_id)
         self._ensure_held([m["id"] for m in self.store.story_members(story_id)[:1]])
         c = self.clusterer
-        if story_id not in c.stories_:
+        if not c.has_story(story_id):
             raise NotFound(f"no story with id {story_id!r}")
-        if len(c.stories_[story_id].members) < 2:
+        if len(c.members(story_id)) < 2:
             raise ConstraintError(f"story {story_id!r} has one article; nothing to split")
         changes = self.merger.split(c, [story_id], force=True)
         with self.store.transaction():
             for ch in changes:
                 for x in ch.articles:
-                    for y in c.stories_[story_id].members:
+                    for y in c.members(story_id):
                         self.store.add_constraint("unlink", x, y)
-                        c.constraints_.unlink(x, y)
+                        c.add_constraint("unlink", x, y)
             self._apply(changes, by="user split")
         return [story_id] + [ch.other_id for ch in changes]
 
@@ -445,59 +446,77 @@ class Pipeline:
         if self.store.signals_outdated():
             self.upgrade_signals()
         rows = self.store.article_rows()
-        if progress:
-            progress("read", len(rows))
-        signals = self.store.get_signals([r["id"] for r in rows])  # persisted at ingest: nothing recomputed
-        titles = {r["id"]: r["title"] for r in self.store.article_titles()}
-        # publication order, ingest order among equal dates (rows come in ingest order; sorted is stable)
-        order = sorted(rows, key=lambda r: r["published"] or "9999")
-        fresh = build_clusterer(self.encoder)
-        fresh.set_constraints(self.constraints())
-        for i in range(0, len(order), self.batch_size):
-            fresh.learn_many([{"id": r["id"], "signals": signals[r["id"]]} for r in order[i : i + self.batch_size]])
-            if progress:
-                progress("done", len(order[i : i + self.batch_size]))
-        changes = self.merger.run(fresh)
+        fresh, assignments, changes = self._cluster_afresh(rows, progress)
         new_of = fresh.assignments()
         old_of = {r["id"]: r["story_id"] for r in rows}
-        # Keep an old id for each new story whose members mostly came from that old story.
-        sizes = Counter(new_of.values())
-        from_old: dict[str, Counter[str]] = {}  # new story -> how many members each old story gave it
-        for aid, sid in new_of.items():
-            if old_of.get(aid):
-                from_old.setdefault(sid, Counter())[old_of[aid]] += 1
-        rename: dict[str, str] = {}
-        used: set[str] = set()
-        for sid in sorted(sizes, key=lambda k: (-sizes[k], k)):
-            counts = from_old.get(sid, Counter())
-            best = max(sorted(counts), key=lambda k: counts[k], default=None)
-            if best and best not in used and counts[best] * 2 > sizes[sid]:
-                rename[sid] = best
-                used.add(best)
+        rename = _kept_ids(new_of, old_of)
         final = {aid: rename.get(sid, sid) for aid, sid in new_of.items()}
-        to_new: dict[str, Counter[str]] = {}  # old story -> where its members went
-        for aid, old in old_of.items():
-            if old:
-                to_new.setdefault(old, Counter())[final[aid]] += 1
         fresh.relabel(final)
         moved = [aid for aid in final if final[aid] != old_of.get(aid)]
         with self.store.transaction():
-            self._record_turned_copies(fresh)  # in publication order a copy seldom comes first, but it can
-            for aid in moved:
-                m = self.store.membership(aid) or {"score": None, "evidence": {}}
-                if not self.store.story_exists(final[aid]):
-                    self.store.upsert_story(final[aid], titles[aid])
-                self.store.assign(aid, final[aid], score=m["score"],
-                                  evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
-            gone = {s for s in old_of.values() if s} - set(final.values())
-            for sid in gone:
-                went = to_new[sid]
-                self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
-            self._refresh_headlines({final[a] for a in moved} | {old_of[a] for a in moved if old_of.get(a)} | gone)
-            self._save_state(fresh, [r["id"] for r in order], replace=True)  # centred anew, in publication order
+            self._record_turned_copies(assignments)  # in publication order a copy seldom comes first, but it can
+            self._write_moves(final, old_of, moved)
+            self._save_state(fresh, list(final), replace=True)  # centred anew, in publication order
             self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})
         self._clusterer = None if self._own_clusterer else fresh  # ours holds the working set only
         return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
                 "kept_ids": len(rename)}
+
+    def _cluster_afresh(self, rows: list[dict[str, Any]], progress: Progress | None) -> tuple[Any, list[Any], list]:
+        """Return a fresh clusterer that learned ``rows`` in publication order, its assignments and the changes
+        of the merge/split pass after them."""
+        if progress:
+            progress("read", len(rows))
+        signals = self.store.get_signals([r["id"] for r in rows])  # persisted at ingest: nothing recomputed
+        # publication order, ingest order among equal dates (rows come in ingest order; sorted is stable)
+        order = sorted(rows, key=lambda r: r["published"] or "9999")
+        fresh = build_clusterer(self.encoder)
+        fresh.set_constraints(self.constraints())
+        assignments: list[Any] = []
+        for i in range(0, len(order), self.batch_size):
+            part = order[i : i + self.batch_size]
+            assignments += fresh.learn_many([{"id": r["id"], "signals": signals[r["id"]]} for r in part])
+            if progress:
+                progress("done", len(part))
+        return fresh, assignments, self.merger.run(fresh)
+
+    def _write_moves(self, final: dict[str, str], old_of: dict[str, str | None], moved: list[str]) -> None:
+        """Write the reclustered memberships of ``moved``, redirect the stories that are gone, refresh headlines."""
+        titles = {r["id"]: r["title"] for r in self.store.article_titles()} if moved else {}
+        for aid in moved:
+            m = self.store.membership(aid) or {"score": None, "evidence": {}}
+            if not self.store.story_exists(final[aid]):
+                self.store.upsert_story(final[aid], titles[aid])
+            self.store.assign(aid, final[aid], score=m["score"],
+                              evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
+        to_new: dict[str, Counter[str]] = {}  # old story -> where its members went
+        for aid, old in old_of.items():
+            if old:
+                to_new.setdefault(old, Counter())[final[aid]] += 1
+        gone = {s for s in old_of.values() if s} - set(final.values())
+        for sid in gone:
+            went = to_new[sid]
+            self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
+        was = {o for a in moved if (o := old_of.get(a))}
+        self._refresh_headlines({final[a] for a in moved} | was | gone)
+
+
+def _kept_ids(new_of: dict[str, str], old_of: dict[str, str | None]) -> dict[str, str]:
+    """Return new story id -> the old id it keeps: an old story that gave it most of its members."""
+    sizes = Counter(new_of.values())
+    from_old: dict[str, Counter[str]] = {}  # new story -> how many members each old story gave it
+    for aid, sid in new_of.items():
+        old = old_of.get(aid)
+        if old:
+            from_old.setdefault(sid, Counter())[old] += 1
+    rename: dict[str, str] = {}
+    used: set[str] = set()
+    for sid in sorted(sizes, key=lambda k: (-sizes[k], k)):
+        counts = from_old.get(sid, Counter())
+        best = max(sorted(counts), key=lambda k: counts[k], default=None)
+        if best and best not in used and counts[best] * 2 > sizes[sid]:
+            rename[sid] = best
+            used.add(best)
+    return rename

@@ -221,7 +221,7 @@ class Write:
                 if asg.new_story:
                     store.upsert_story(asg.story_id, a.title)
                 store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
-            p.save_learned([a.id for a in batch.articles], {asg.story_id for asg in batch.assignments})
+            p.save_learned(batch.assignments)
 
 
 def record_steps(p: Pipeline) -> list[RecordStep]:

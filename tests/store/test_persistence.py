@@ -69,7 +69,14 @@ def test_restore_reads_and_never_recomputes(tmp_path, monkeypatch):
         p.link(ids[0], ids[-1])  # a correction on a restored pipeline recomputes nothing either
 
 
-def test_restart_after_every_batch_gives_the_stories_of_one_run(tmp_path):
+@pytest.mark.parametrize("exact_below", [2000, 4], ids=["exact", "graph"])
+def test_restart_after_every_batch_gives_the_stories_of_one_run(tmp_path, monkeypatch, exact_below):
+    from functools import partialmethod
+
+    from babelwire.cluster._index import VectorIndex
+
+    # "graph": look-ups go through the HNSW graph almost at once, as in a large store
+    monkeypatch.setattr(VectorIndex, "__init__", partialmethod(VectorIndex.__init__, exact_below=exact_below))
     one = Store(tmp_path / "one.db")
     p = Pipeline(one, encoder="fake", batch_size=4)
     for chunk in _chunks(4):

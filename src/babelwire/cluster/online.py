@@ -448,13 +448,16 @@ class StoryClusterer:
         st.add(s.id, v, _window_day(s))
         self.story_of_[s.id] = story_id
 
-    def restore(self, members: Iterable[dict[str, Any]], *, totals: ClusterTotals | None = None) -> StoryClusterer:
+    def restore(self, members: Iterable[dict[str, Any]], *, totals: ClusterTotals | None = None,
+                pending: int = 0) -> StoryClusterer:
         """Rebuild the state from stored memberships: mappings with ``story_id`` and ``signals`` (or ``vector``),
         and ``copy_of`` (with ``copy_kind``, ``copy_similarity``) for a copy.
 
         With ``totals`` (what ``totals()`` returned when the state was saved) the members' signals must carry
         their ``centred`` vectors as learned: nothing is recomputed or replayed, and the clusterer goes on
-        exactly where it stopped. Without, the language means are replayed member by member.
+        exactly where it stopped. Without, the language means are replayed member by member. The last
+        ``pending`` members stay out of the nearest-neighbour graph until the next batch, found exactly, as
+        the last batch a running clusterer learned is.
         """
         members = list(members)
         if totals is not None and (members or totals.vectors):
@@ -473,8 +476,12 @@ class StoryClusterer:
         if totals is not None and members:  # in label order, at once: what one-by-one inserts build
             self.copy_detector_.add_many(self.signals_[aid] for aid in self.labels_)
             # the graph is built in a worker thread; the first look-up waits for it
-            self.index_.add_many(np.stack([self.vector(aid) for aid in self.labels_]), defer=True)
+            vectors = np.stack([self.vector(aid) for aid in self.labels_])
+            cut = len(vectors) - min(pending, len(vectors))
+            self.index_.add_many(vectors[:cut], defer=True)
             self.index_.insert_pending(background=True)
+            if cut < len(vectors):
+                self.index_.add_many(vectors[cut:], defer=True)
         return self
 
     def totals(self, article_ids: Iterable[str] | None = None) -> ClusterTotals:

@@ -151,7 +151,8 @@ class Pipeline:
         keys = {k for r in rows for k in r["signals"].entities}
         totals = self.store.totals(keys)
         if totals is not None:
-            clusterer.restore(rows, totals=ClusterTotals(*totals))
+            pending = int(self.store.get_setting("index_pending") or 0)
+            clusterer.restore(rows, totals=ClusterTotals(*totals), pending=pending)
 
     def upgrade_signals(self) -> int:
         """Compute and persist the signals of every stored article (from cached embeddings) and the clusterer
@@ -269,6 +270,8 @@ class Pipeline:
         """Persist what the clusterer learned with ``assignments`` (signals, totals, turned copies, working-set
         pins) and refresh the headlines of their stories; inside the batch's transaction."""
         self._save_state(self.clusterer, [a.article_id for a in assignments])
+        # the batch stays out of the nearest-neighbour graph until the next one; a restart does the same
+        self.store.set_setting("index_pending", str(len(assignments)))
         self._record_turned_copies(assignments)
         self._cover()
         self._refresh_headlines({a.story_id for a in assignments})
@@ -457,6 +460,7 @@ class Pipeline:
             self._record_turned_copies(assignments)  # in publication order a copy seldom comes first, but it can
             self._write_moves(final, old_of, moved)
             self._save_state(fresh, list(final), replace=True)  # centred anew, in publication order
+            self.store.set_setting("index_pending", "0")
             self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})

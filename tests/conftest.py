@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -38,13 +39,18 @@ def _offline_encoder(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _stores_closed(monkeypatch):
-    """Fail a test that leaves a store open (closing it, so one failure does not leak into the next)."""
+    """Fail a test that leaves a store open (closing it, so one failure does not leak into the next).
+
+    Stores opened by a server thread (the browser tests' module-wide uvicorn app pools its
+    connections across tests and closes them when it stops) are that server's to close.
+    """
     opened: list[Store] = []
     init = Store.__init__
 
     def tracked(self, *args, **kwargs):
         init(self, *args, **kwargs)
-        opened.append(self)
+        if threading.current_thread() is threading.main_thread():
+            opened.append(self)
 
     monkeypatch.setattr(Store, "__init__", tracked)
     yield

@@ -327,6 +327,39 @@ class StoryClusterer:
         """Return the articles of a held story, in the order they joined it."""
         return list(self.stories_[story_id].members)
 
+    def story(self, story_id: str) -> _Story:
+        """Return a held story's summary: members in joining order, vector total and centroid, date range."""
+        return self.stories_[story_id]
+
+    def story_of(self, article_id: str) -> str:
+        """Return the story a learned article is in."""
+        return self.story_of_[article_id]
+
+    def article_ids(self) -> list[str]:
+        """Return the learned articles held, in the order they were learned (their index labels)."""
+        return list(self.labels_)
+
+    def article_at(self, label: int) -> str:
+        """Return the article under a nearest-neighbour label (what ``nearest_labels`` returns)."""
+        return self.labels_[label]
+
+    def nearest_labels(self, vectors: np.ndarray, k: int) -> list[np.ndarray]:
+        """Return, for each row of ``vectors``, the labels of the ``k`` nearest articles held, nearest first."""
+        return self.index_.query_many(vectors, k)[0]
+
+    def pair_probabilities(self, s: ArticleSignals, others: Sequence[ArticleSignals]) -> np.ndarray:
+        """Return the pair scorer's same-story probability of ``s`` with each of ``others`` (this
+        clusterer's name frequencies and centre)."""
+        return self.scorer_.probabilities(s, list(others), df=self.df_, centre=self.centre())
+
+    def user_constraints(self) -> Constraints:
+        """Return the user corrections every decision respects (empty before any are set)."""
+        return getattr(self, "constraints_", None) or Constraints()
+
+    def decision_threshold(self) -> float:
+        """Return the probability a story score must reach for an article to join it."""
+        return self.threshold_
+
     def window_day(self, article_id: str) -> float | None:
         """Return the day a learned article is placed at in time (its publication-grade day), or None."""
         return _window_day(self.signals_[article_id])

@@ -24,7 +24,7 @@ __all__ = ["SIGNALS_VERSION", "FIELDS", "encode_signals", "decode_signals"]
 
 SIGNALS_VERSION = 1
 
-# field -> codec. "json": a scalar as is; "set"/"counter": sorted list / {key: count};
+# field -> codec. "json": a scalar as is; "set"/"tuple"/"counter": sorted list / list / {key: count};
 # "array": a numpy array of any shape, its dtype and shape recorded; None stays None for every codec.
 FIELDS: dict[str, str] = {
     "lang": "json",
@@ -46,11 +46,13 @@ FIELDS: dict[str, str] = {
 _TO_JSON: dict[str, Callable[[Any], Any]] = {
     "json": lambda v: v,
     "set": lambda v: sorted(v),
+    "tuple": list,
     "counter": lambda v: dict(sorted(v.items())),
 }
 _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "json": lambda v: v,
     "set": set,
+    "tuple": tuple,
     "counter": Counter,
 }
 

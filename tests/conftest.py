@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,46 @@ def _offline_encoder(monkeypatch):
     """Unit tests use the deterministic fake encoder unless a test asks otherwise."""
     monkeypatch.setenv("BABELWIRE_ENCODER", "fake")
     monkeypatch.delenv("BABELWIRE_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _stores_closed(monkeypatch):
+    """Fail a test that leaves a store open (closing it, so one failure does not leak into the next).
+
+    Stores opened by a server thread (the browser tests' module-wide uvicorn app pools its
+    connections across tests and closes them when it stops) are that server's to close.
+    """
+    opened: list[Store] = []
+    init = Store.__init__
+
+    def tracked(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        if threading.current_thread() is threading.main_thread():
+            opened.append(self)
+
+    monkeypatch.setattr(Store, "__init__", tracked)
+    yield
+    left = [s.path for s in opened if not s.closed]
+    for s in opened:
+        if not s.closed:
+            s.close()
+    if left:
+        pytest.fail(f"the test left {len(left)} store(s) open: {left}; open them with `with Store(...)`")
+
+
+@pytest.fixture
+def open_store():
+    """Return a function that opens a store which the test's teardown closes (for helpers and pipelines)."""
+    opened: list[Store] = []
+
+    def open_(path) -> Store:
+        opened.append(Store(path))
+        return opened[-1]
+
+    yield open_
+    for s in opened:
+        if not s.closed:
+            s.close()
 
 
 @pytest.fixture

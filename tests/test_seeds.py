@@ -17,7 +17,6 @@ from babelwire.cli import cli
 from babelwire.cluster.scoring import PairScorer
 from babelwire.pipeline import Pipeline
 from babelwire.sources import read_path
-from babelwire.store import Store
 
 pytestmark = pytest.mark.integration
 
@@ -45,8 +44,8 @@ def _signals(pipe: Pipeline, paths: list[Path]):
     return {a.id: s for a, s in zip(arts, pipe.extractor.extract(arts), strict=True)}
 
 
-def test_seeds_score_as_one_story_and_hard_negatives_do_not(seeds_dir, encoder):
-    pipe = Pipeline(Store(":memory:"), encoder=encoder)
+def test_seeds_score_as_one_story_and_hard_negatives_do_not(seeds_dir, encoder, open_store):
+    pipe = Pipeline(open_store(":memory:"), encoder=encoder)
     negatives = sorted(HARD_NEGATIVES.glob("*.txt"))
     scorer = PairScorer()
     for d in _seed_dirs(seeds_dir):

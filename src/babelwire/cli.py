@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
-from . import settings
+from . import settings, views
 from .errors import BabelwireError, MissingDependency
 from .store import Store
 from .views import article_json
@@ -112,16 +113,11 @@ def _one_bar(bar, description: str):
     return progress
 
 
-def _run_ingest(db: str, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool,
+def _run_ingest(store: Store, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool,
                 max_article_mb: float | None = None):
-    from .pipeline import Pipeline
-    from .signals import get_encoder
-
-    store = open_store(db)
-    pipeline = Pipeline(store, encoder=get_encoder(encoder, threads=threads), max_article_mb=max_article_mb)
+    pipeline = _open_pipeline(store, encoder, threads, quiet, by_name=False, max_article_mb=max_article_mb)
     with _progress_bar(quiet) as bar:
-        report = pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
-    return store, report
+        return pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
 
 
 def _print_summary(report, quiet: bool) -> None:
@@ -163,7 +159,8 @@ def ingest(paths, db, encoder, threads, max_article_mb, quiet, fmt):
     The summary goes to stderr; with --format json the full report (stored,
     already known, rejected and skipped inputs with reasons) goes to stdout.
     """
-    store, report = _run_ingest(db, paths, encoder, threads, quiet, max_article_mb)
+    with open_store(db) as store:
+        report = _run_ingest(store, paths, encoder, threads, quiet, max_article_mb)
     _print_summary(report, quiet)
     if fmt == "json":
         out = {**report.as_dict(), "results": [r.as_dict() for r in report.results]}
@@ -180,10 +177,11 @@ def ingest(paths, db, encoder, threads, max_article_mb, quiet, fmt):
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def cluster(paths, db, encoder, threads, max_article_mb, fmt, quiet):
     """Ingest PATHS, then print the stories that hold what they contain (the newcomer's one command)."""
-    store, report = _run_ingest(db, paths, encoder, threads, quiet, max_article_mb)
-    _print_summary(report, quiet)
-    ids = set(report.stored) | {d.duplicate_of for d in report.known}
-    _print_stories(store.stories(article_ids=ids), fmt)
+    with open_store(db) as store:
+        report = _run_ingest(store, paths, encoder, threads, quiet, max_article_mb)
+        _print_summary(report, quiet)
+        ids = set(report.stored) | {d.duplicate_of for d in report.known}
+        _print_stories(views.stories(store, article_ids=ids), fmt)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,8 +219,9 @@ def _short(text: str, n: int) -> str:
 @click.option("--limit", type=int, default=None, help="At most this many stories.")
 def stories(db, fmt, lang, source, since, until, limit):
     """List stories, most recently published first."""
-    store = open_store(db)
-    _print_stories(store.stories(lang=lang, source=source, since=since, until=until, limit=limit), fmt)
+    with open_store(db) as store:
+        _print_stories(views.stories(store, lang=lang, source=source, since=since, until=until, limit=limit),
+                       fmt)
 
 
 @cli.command()
@@ -231,7 +230,8 @@ def stories(db, fmt, lang, source, since, until, limit):
 @format_option
 def story(story_id, db, fmt):
     """Show one story: its articles in order of publication."""
-    s = open_store(db).story(story_id)
+    with open_store(db) as store:
+        s = views.story(store, story_id)
     if fmt == "json":
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
         return
@@ -257,10 +257,11 @@ def story(story_id, db, fmt):
 @click.option("--explain", is_flag=True, help="Say why the article is in its story: matches, signals, copies.")
 def article(article_id, db, fmt, raw, explain):
     """Show one article: clean text, metadata and its story."""
-    store = open_store(db)
-    data = article_json(store, article_id)
-    if raw:
-        click.echo(store.get_article(article_id).raw)
+    with open_store(db) as store:
+        data = article_json(store, article_id)
+        raw_text = store.get_article(article_id).raw if raw else None
+    if raw_text is not None:
+        click.echo(raw_text)
         return
     if explain and fmt != "json":
         from .explain import explain_text
@@ -328,8 +329,7 @@ def eval_pairs(directory, db, encoder, threads, fmt, folds, quiet):
     from .evaluate.pairs import evaluate_pairs
     from .signals import get_encoder
 
-    store = open_store(db)
-    with _progress_bar(quiet) as bar:
+    with open_store(db) as store, _progress_bar(quiet) as bar:
         result = evaluate_pairs(directory, store, encoder=get_encoder(encoder, threads=threads), folds=folds,
                                 progress=_stage_progress(bar))
     if fmt == "json":
@@ -376,8 +376,7 @@ def eval_clusters(directory, db, encoder, threads, fmt, orders, folds, seed, qui
     from .evaluate.clusters import evaluate_clusters
     from .signals import get_encoder
 
-    store = open_store(db)
-    with _progress_bar(quiet) as bar:
+    with open_store(db) as store, _progress_bar(quiet) as bar:
         result = evaluate_clusters(directory, store, encoder=get_encoder(encoder, threads=threads), orders=orders,
                                    seed=seed, folds=folds, progress=_stage_progress(bar))
     if fmt == "json":
@@ -407,12 +406,27 @@ def eval_clusters(directory, db, encoder, threads, fmt, orders, folds, seed, qui
 # corrections and rebuilding
 
 
-def _pipeline(db: str, encoder: str | None = None, threads: int | None = None):
+def _open_pipeline(store: Store, encoder: str | None = None, threads: int | None = None, quiet: bool = True, *,
+                   by_name: bool = True, upgrade: bool = True, max_article_mb: float | None = None):
+    """Return a pipeline over ``store`` (with the store's own encoder when ``by_name`` and none is given) that
+    draws a bar for the one-off signals upgrade of a store an older release wrote."""
     from .pipeline import Pipeline
     from .signals import get_encoder
 
-    store = open_store(db)
-    return Pipeline(store, encoder=get_encoder(encoder or store.get_setting("encoder_name"), threads=threads))
+    name = encoder or (store.get_setting("encoder_name") if by_name else None)
+    pipe = Pipeline(store, encoder=get_encoder(name, threads=threads), max_article_mb=max_article_mb)
+    if upgrade and store.signals_outdated():  # upgrade now, under a bar, rather than lazily inside the command
+        with _progress_bar(quiet) as bar:
+            pipe.upgrade_progress = _one_bar(bar, "computing signals once")
+            pipe.clusterer  # noqa: B018 - restoring runs the upgrade
+        pipe.upgrade_progress = None
+    return pipe
+
+
+@contextmanager
+def _pipeline(db: str, encoder: str | None = None, threads: int | None = None) -> Iterator[Any]:
+    with open_store(db) as store:
+        yield _open_pipeline(store, encoder, threads)
 
 
 @cli.command()
@@ -422,7 +436,8 @@ def _pipeline(db: str, encoder: str | None = None, threads: int | None = None):
 @encoder_option
 def link(article_id, other_id, db, encoder):
     """Put OTHER_ID in ARTICLE_ID's story, and keep them together from now on."""
-    sid = _pipeline(db, encoder).link(article_id, other_id)
+    with _pipeline(db, encoder) as pipe:
+        sid = pipe.link(article_id, other_id)
     _err_console().print(f"linked: {other_id} is now in story {sid} with {article_id}", highlight=False)
 
 
@@ -432,7 +447,8 @@ def link(article_id, other_id, db, encoder):
 @encoder_option
 def unlink(article_id, db, encoder):
     """Take ARTICLE_ID out of its story into one of its own, and keep it out from now on."""
-    sid = _pipeline(db, encoder).unlink(article_id)
+    with _pipeline(db, encoder) as pipe:
+        sid = pipe.unlink(article_id)
     _err_console().print(f"unlinked: {article_id} is now alone in story {sid}", highlight=False)
 
 
@@ -442,7 +458,8 @@ def unlink(article_id, db, encoder):
 @encoder_option
 def split(story_id, db, encoder):
     """Split STORY_ID into its two most separate groups, kept apart from now on."""
-    ids = _pipeline(db, encoder).split(story_id)
+    with _pipeline(db, encoder) as pipe:
+        ids = pipe.split(story_id)
     _err_console().print(f"split into {', '.join(ids)}", highlight=False)
 
 
@@ -453,8 +470,7 @@ def split(story_id, db, encoder):
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def recluster(db, encoder, fmt, quiet):
     """Rebuild every story from stored embeddings (no re-embedding), keeping ids where membership holds."""
-    pipe = _pipeline(db, encoder)
-    with _progress_bar(quiet) as bar:
+    with _pipeline(db, encoder) as pipe, _progress_bar(quiet) as bar:
         result = pipe.recluster(progress=_one_bar(bar, "reclustering"))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
@@ -476,11 +492,8 @@ def reembed(db, encoder, threads, fmt, quiet):
     Vectors of different encoders are never compared, so ingest refuses a store
     built with another encoder until you run this.
     """
-    from .pipeline import Pipeline
-    from .signals import get_encoder
-
-    pipe = Pipeline(open_store(db), encoder=get_encoder(encoder, threads=threads))
-    with _progress_bar(quiet) as bar:
+    with open_store(db) as store, _progress_bar(quiet) as bar:
+        pipe = _open_pipeline(store, encoder, threads, quiet, by_name=False, upgrade=False)  # signals anew
         result = pipe.reembed(progress=_one_bar(bar, "embedding"))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
@@ -496,7 +509,8 @@ def reembed(db, encoder, threads, fmt, quiet):
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many entries.")
 def audit(db, fmt, story_id, limit):
     """Show the audit log: merges, splits, links, unlinks and reclusters, newest first."""
-    entries = open_store(db).audit_log(story_id=story_id, limit=limit)
+    with open_store(db) as store:
+        entries = store.audit_log(story_id=story_id, limit=limit)
     if fmt == "json":
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return
@@ -522,7 +536,8 @@ def search(query, db, encoder, fmt, mode, lang, limit):
     """Search stories and articles by meaning and words, in any language."""
     from .search import search as run_search
 
-    result = run_search(open_store(db), query, encoder=encoder, limit=limit, mode=mode, lang=lang)
+    with open_store(db) as store:
+        result = run_search(store, query, encoder=encoder, limit=limit, mode=mode, lang=lang)
     c = _err_console()
     for w in result["warnings"]:
         c.print(f"warning: {w}", highlight=False, markup=False)

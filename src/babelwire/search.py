@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from . import views
 from .errors import EncoderError, MissingDependency, NotFound
 from .signals import Encoder, get_encoder
 from .store import Store
@@ -147,7 +148,7 @@ class Searcher:
                 by_story.setdefault(hit["story_id"], []).append(hit)
         for sid, hits in by_story.items():  # one story at a time: far cheaper than filtering every story
             try:
-                s = store.story(sid)
+                s = views.story(store, sid)
             except NotFound:  # gone since the hit was read
                 continue
             s["score"] = round(max(h["score"] for h in hits), 6)

@@ -11,7 +11,62 @@ import numpy as np
 from .errors import NotFound
 from .store import Store
 
-__all__ = ["article_json", "explain_article", "story_view", "copy_of"]
+__all__ = ["article_json", "explain_article", "story_view", "copy_of", "story", "stories", "story_dict", "facets",
+           "article_summaries"]
+
+
+def story_dict(store: Store, story_id: str, headline: str) -> dict[str, Any]:
+    """Return the story in the JSON contract's shape: languages, dates, sources, copies and its articles."""
+    members = store.story_members(story_id)
+    dates = sorted(m["published"] for m in members if m["published"])
+    # Independent sources: distinct outlets among the originals; an original whose outlet is
+    # unknown (only its folder is) counts on its own.
+    originals = [m for m in members if not m["copy_of"]]
+    independent = len({m["source"] for m in originals if m["source_known"]}) + sum(
+        1 for m in originals if not m["source_known"])
+    return {
+        "id": story_id,
+        "headline": headline,
+        "languages": sorted({m["lang"] for m in members if m["lang"]}),
+        "article_count": len(members),
+        "first_published": dates[0] if dates else None,
+        "last_published": dates[-1] if dates else None,
+        "sources": sorted({m["source"] for m in members}),
+        "independent_sources": independent,
+        "copies": sum(1 for m in members if m["copy_of"]),
+        "articles": [
+            {k: m[k] for k in ("id", "source", "lang", "title", "published", "path", "copy_of")} for m in members
+        ],
+    }
+
+
+def story(store: Store, story_id: str) -> dict[str, Any]:
+    """Return one story in the JSON contract's shape, following merge redirects; raises NotFound."""
+    row = store.story_row(story_id)
+    if row is None:
+        raise NotFound(f"no story with id {story_id!r}")
+    return story_dict(store, row[0], row[1])
+
+
+def stories(store: Store, **filters: Any) -> list[dict[str, Any]]:
+    """Return stories in the JSON contract's shape, most recently published first (filters: ``article_ids``,
+    ``lang``, ``source``, ``since``, ``until``, ``limit``, ``offset``, as ``Store.story_rows`` takes them)."""
+    return [story_dict(store, i, h) for i, h in store.story_rows(**filters)]
+
+
+def facets(store: Store) -> dict[str, list[tuple[str, int]]]:
+    """Return the languages and sources of stored articles with their article counts, most common first."""
+    return {col: store.value_counts(col) for col in ("lang", "source")}
+
+
+_SUMMARY_KEYS = ("id", "source", "lang", "title", "published", "path", "url", "story_id")
+
+
+def article_summaries(store: Store, *, lang: str | None = None, source: str | None = None, limit: int = 100,
+                      offset: int = 0) -> list[dict[str, Any]]:
+    """Return articles (id, source, lang, title, published, path, url, story_id), newest ingested first."""
+    rows = store.article_summary_rows(lang=lang, source=source, limit=limit, offset=offset)
+    return [dict(zip(_SUMMARY_KEYS, r, strict=True)) for r in rows]
 
 
 def article_json(store: Store, article_id: str) -> dict[str, Any]:
@@ -56,8 +111,8 @@ def story_view(store: Store, story_id: str, *, top_terms: int = 8) -> dict[str, 
     """
     from .signals.terms import key_terms
 
-    story = store.story(story_id)
-    members = story["articles"]
+    data = story(store, story_id)
+    members = data["articles"]
     evidence = store.evidence_of(m["id"] for m in members)
     ids = {m["id"] for m in members}
     nodes = {m["id"]: {**m, "copy_of": copy_of(evidence.get(m["id"])), "copies": []} for m in members}
@@ -85,7 +140,7 @@ def story_view(store: Store, story_id: str, *, top_terms: int = 8) -> dict[str, 
         texts = [f"{a.title}\n{a.text}" for a in store.iter_articles([m["id"] for m in members])]
         entities = key_terms(texts, top=top_terms)
     return {
-        **story,
+        **data,
         "by_language": by_language,
         "timeline": timeline,
         "key_terms": entities[:top_terms],
@@ -116,7 +171,7 @@ def explain_article(
     whose articles are closest to it by cosine (with the store's encoder), its own included.
 
     ``vectors`` is ``store.article_vectors(encoder=...)`` when the caller keeps it (the web app
-    does, so each explanation need not load every vector again).
+    does); otherwise the store's nearest-neighbour look-up answers, without loading every vector.
     """
     store.get_article(article_id)  # NotFound for unknown ids
     m = store.membership(article_id)
@@ -132,27 +187,33 @@ def explain_article(
     fp = out["encoder"]
     if not fp:
         return out
-    ids, matrix = vectors if vectors is not None else store.article_vectors(encoder=fp)
-    try:
-        row = ids.index(article_id)
-    except ValueError:
-        return out
-    sims = matrix @ matrix[row]
+    pool = 50 * (nearest + 1)  # nearest articles looked through for the nearest stories
+    near: Iterator[tuple[str, float]]
+    if vectors is not None:  # the caller's copy of every vector: rank them here
+        ids, matrix = vectors
+        try:
+            row = ids.index(article_id)
+        except ValueError:
+            return out
+        sims = matrix @ matrix[row]
+        near = ((ids[i], float(sims[i])) for i, _ in zip(_most_similar(sims), range(pool), strict=False))
+    else:  # the store's look-up, which need not load every vector
+        v = store.article_vector(article_id, encoder=fp)
+        if v is None:
+            return out
+        near = iter(store.nearest_articles(v, pool, encoder=fp))
     best: dict[str, tuple[float, str]] = {}
-    for i in _most_similar(sims):
-        other = ids[i]
-        if other == article_id:
+    for other, cos in near:
+        mo = store.membership(other)
+        sid = mo["story_id"] if mo else None
+        if other == article_id or sid is None or sid in best:
             continue
-        om = store.membership(other)
-        sid = om["story_id"] if om else None
-        if sid is None or sid in best:
-            continue
-        best[sid] = (float(sims[i]), other)
+        best[sid] = (cos, other)
         if len(best) >= nearest + 1:
             break
     for sid, (cos, other) in sorted(best.items(), key=lambda kv: -kv[1][0])[: nearest + 1]:
         try:
-            headline = store.story(sid)["headline"]
+            headline = story(store, sid)["headline"]
         except NotFound:
             headline = None
         out["nearest_stories"].append(

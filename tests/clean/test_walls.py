@@ -16,7 +16,6 @@ from babelwire.clean._walls import MIN_ARTICLE_LETTERS, WALL_KINDS, cut_walls
 from babelwire.errors import RejectedInput
 from babelwire.model import RawDocument
 from babelwire.pipeline import Pipeline
-from babelwire.store import Store
 
 READ_AT = datetime(2022, 2, 3, 9, 0)
 
@@ -225,8 +224,8 @@ def test_reporting_about_robots_cookies_and_ad_blockers_is_not_a_wall(news: list
     assert not [r for r in article.removed if r.reason.endswith(" notice")]
 
 
-def test_pipeline_records_a_wall_page_as_a_rejection(db_path: str) -> None:
-    p = Pipeline(Store(db_path), encoder="fake")
+def test_pipeline_records_a_wall_page_as_a_rejection(db_path: str, open_store) -> None:
+    p = Pipeline(open_store(db_path), encoder="fake")
     good = raw("Council approves budget after long night\n" + "\n".join(BODY) + "\n", id="budget")
     report = p.ingest_documents([raw(COOKIE_DE, id="wall"), good])
     assert report.stored == ["budget"]

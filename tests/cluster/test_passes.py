@@ -17,7 +17,6 @@ from babelwire.cluster.scoring import FEATURES, PairScorer, feature_matrix, load
 from babelwire.pipeline import Pipeline
 from babelwire.signals.entities import DocumentFrequency
 from babelwire.signals.profile import ArticleSignals
-from babelwire.store import Store
 
 DIM = 16
 
@@ -238,10 +237,10 @@ def test_split_respects_a_link_set_through_set_constraints() -> None:
 
 
 # -- moves through the pipeline ----------------------------------------------------------------------
-def _apart(db_path: str, folder: str) -> Pipeline:
+def _apart(open_store, db_path: str, folder: str) -> Pipeline:
     """Return a pipeline holding QUAKE (a) and its near-twin TWIN (b) in two stories: with nothing allowed
     to join or merge, the twin opens a story of its own."""
-    p = Pipeline(Store(db_path), encoder="fake")
+    p = Pipeline(open_store(db_path), encoder="fake")
     d = Path(db_path).parent / folder
     write(d, "a.txt", QUAKE)
     p.ingest([d])
@@ -254,8 +253,8 @@ def _apart(db_path: str, folder: str) -> Pipeline:
     return p
 
 
-def test_move_that_empties_a_singleton_story_leaves_a_redirect(db_path: str) -> None:
-    p = _apart(db_path, "m")
+def test_move_that_empties_a_singleton_story_leaves_a_redirect(db_path: str, open_store) -> None:
+    p = _apart(open_store, db_path, "m")
     store, c = p.store, p.clusterer
     before = {aid: store.membership(aid)["story_id"] for aid in ("a", "b")}
     assert before["a"] != before["b"]
@@ -275,9 +274,9 @@ def test_move_that_empties_a_singleton_story_leaves_a_redirect(db_path: str) -> 
     assert store.audit_log()[0]["action"] == "move"
 
 
-def _together(db_path: str, folder: str) -> tuple[Pipeline, Path, str]:
+def _together(open_store, db_path: str, folder: str) -> tuple[Pipeline, Path, str]:
     """Return a pipeline holding QUAKE (a) and TWIN (b) in the story a founded, their folder, and its id."""
-    p = Pipeline(Store(db_path), encoder="fake")
+    p = Pipeline(open_store(db_path), encoder="fake")
     d = Path(db_path).parent / folder
     write(d, "a.txt", QUAKE)
     write(d, "b.txt", TWIN)
@@ -287,8 +286,8 @@ def _together(db_path: str, folder: str) -> tuple[Pipeline, Path, str]:
     return p, d, sid
 
 
-def test_move_out_of_a_story_that_keeps_members_leaves_no_redirect(db_path: str) -> None:
-    p, _, sid = _together(db_path, "n")
+def test_move_out_of_a_story_that_keeps_members_leaves_no_redirect(db_path: str, open_store) -> None:
+    p, _, sid = _together(open_store, db_path, "n")
     p.clusterer.move("b", story_id_for("b"))
     p._apply([StoryChange("move", sid, story_id_for("b"), ["b"], 0.1)])
     assert p.store.membership("b")["story_id"] == story_id_for("b")
@@ -324,8 +323,8 @@ def test_split_does_not_put_a_group_into_a_story_its_first_member_founded_and_le
     assert sorted(c.stories_[change.other_id].members) == ["c1", "c2", "k0"]
 
 
-def test_story_id_used_again_no_longer_redirects(db_path: str) -> None:
-    p = _apart(db_path, "r")
+def test_story_id_used_again_no_longer_redirects(db_path: str, open_store) -> None:
+    p = _apart(open_store, db_path, "r")
     store, c = p.store, p.clusterer
     sa, sb = store.membership("a")["story_id"], store.membership("b")["story_id"]
     c.threshold_ = p.merger.merge_at = 0.5
@@ -386,8 +385,8 @@ Governor Anna Petrova said the board would watch wage growth before the next dec
 """
 
 
-def test_unlink_does_not_put_an_article_into_a_story_it_founded_and_left(db_path: str) -> None:
-    p, d, founded = _together(db_path, "u")
+def test_unlink_does_not_put_an_article_into_a_story_it_founded_and_left(db_path: str, open_store) -> None:
+    p, d, founded = _together(open_store, db_path, "u")
     write(d, "c.txt", UNRELATED)
     p.ingest([d])
     other = p.store.membership("c")["story_id"]

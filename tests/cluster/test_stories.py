@@ -12,7 +12,6 @@ from cluster_data import QUAKE, TWIN, write
 from babelwire.cli import cli
 from babelwire.cluster.constraints import Constraints
 from babelwire.pipeline import Pipeline
-from babelwire.store import Store
 
 RATE = """Central bank raises its key rate to 52.5 percent
 25 April 2024
@@ -41,12 +40,12 @@ def corpus(tmp_path) -> Path:
     return tmp_path
 
 
-def _pipe(db):
-    return Pipeline(Store(db), encoder="fake")
+def _pipe(open_store, db):
+    return Pipeline(open_store(db), encoder="fake")
 
 
-def test_copy_joins_original_and_is_not_an_independent_source(corpus, db_path):
-    p = _pipe(db_path)
+def test_copy_joins_original_and_is_not_an_independent_source(corpus, db_path, open_store):
+    p = _pipe(open_store, db_path)
     p.ingest([corpus / "news"])
     p.ingest([corpus / "aggregator"])
     m = p.store.membership("quake_copy")
@@ -57,17 +56,17 @@ def test_copy_joins_original_and_is_not_an_independent_source(corpus, db_path):
     assert len(p.store.stories()) == 3
 
 
-def test_unrelated_events_stay_apart(corpus, db_path):
-    p = _pipe(db_path)
+def test_unrelated_events_stay_apart(corpus, db_path, open_store):
+    p = _pipe(open_store, db_path)
     p.ingest([corpus / "news"])
     story_ids = {p.store.membership(i)["story_id"] for i in ("quake_a", "rate", "launch")}
     assert len(story_ids) == 3
 
 
-def test_link_unlink_split_are_kept_and_audited(corpus, db_path):
+def test_link_unlink_split_are_kept_and_audited(corpus, db_path, open_store):
     run = CliRunner()
     assert run.invoke(cli, ["ingest", str(corpus), "--db", db_path, "-q"]).exit_code == 0
-    store = Store(db_path)
+    store = open_store(db_path)
     quake = store.membership("quake_a")["story_id"]
     r = run.invoke(cli, ["link", "quake_a", "rate", "--db", db_path])
     assert r.exit_code == 0, r.output
@@ -100,19 +99,19 @@ def test_corrections_refuse_nonsense(corpus, db_path):
     assert r.exit_code == 1 and "no article" in r.output
 
 
-def test_recluster_reembeds_nothing_and_keeps_ids(corpus, db_path):
-    p = _pipe(db_path)
+def test_recluster_reembeds_nothing_and_keeps_ids(corpus, db_path, open_store):
+    p = _pipe(open_store, db_path)
     p.ingest([corpus])
     before = {r["id"]: r["story_id"] for r in p.store.article_rows()}
-    q = _pipe(db_path)
+    q = _pipe(open_store, db_path)
     result = q.recluster()
     assert q.cache.embedded == 0
     after = {r["id"]: r["story_id"] for r in q.store.article_rows()}
     assert after == before and result["moved"] == 0
 
 
-def test_merge_keeps_older_id_and_redirects(db_path):
-    p = _pipe(db_path)
+def test_merge_keeps_older_id_and_redirects(db_path, open_store):
+    p = _pipe(open_store, db_path)
     store = p.store
     d = Path(db_path).parent / "m"
     write(d, "a.txt", QUAKE)
@@ -154,14 +153,14 @@ def _jsonl(path, records) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
 
-def test_earliest_report_is_the_original_even_when_its_copy_arrived_first(tmp_path, db_path):
+def test_earliest_report_is_the_original_even_when_its_copy_arrived_first(tmp_path, db_path, open_store):
     from babelwire.explain import explain_text
     from babelwire.views import article_json
 
     late = {"id": "late", "source": "aggregator", "published": "2023-03-15T09:00:00", "title": "Quake",
             "text": QUAKE.replace("27 people", "28 people")}
     early = {"id": "early", "source": "news", "published": "2023-03-14T08:00:00", "title": "Quake", "text": QUAKE}
-    p = _pipe(db_path)
+    p = _pipe(open_store, db_path)
     _jsonl(tmp_path / "first" / "a.jsonl", [late])
     p.ingest([tmp_path / "first"])
     _jsonl(tmp_path / "second" / "b.jsonl", [early])
@@ -174,5 +173,5 @@ def test_earliest_report_is_the_original_even_when_its_copy_arrived_first(tmp_pa
     assert story["copies"] == 1 and story["independent_sources"] == 1
     assert "published before late" in explain_text(article_json(p.store, "early"))
     # a restarted pipeline knows "late" is a copy (so a still earlier report would not turn it round twice)
-    p2 = _pipe(db_path)
+    p2 = _pipe(open_store, db_path)
     assert p2.clusterer.copy_of_["late"]["copy_of"] == "early"

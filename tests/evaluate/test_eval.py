@@ -10,7 +10,6 @@ import pytest
 
 from babelwire.evaluate.clusters import evaluate_clusters
 from babelwire.evaluate.pairs import evaluate_pairs
-from babelwire.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -36,8 +35,8 @@ def pair_dataset(tmp_path_factory) -> Path:
     return d
 
 
-def test_eval_clusters_reports_pairs_orders_and_cross_validation(pair_dataset, tmp_path):
-    result = evaluate_clusters(pair_dataset, Store(tmp_path / "e.db"), orders=2, folds=3)
+def test_eval_clusters_reports_pairs_orders_and_cross_validation(pair_dataset, tmp_path, open_store):
+    result = evaluate_clusters(pair_dataset, open_store(tmp_path / "e.db"), orders=2, folds=3)
     labelled = sum(1 for line in (pair_dataset / "pairs.jsonl").read_text().splitlines()
                    if json.loads(line)["overall"] != 2.0)
     assert result["labelled_pairs"] == labelled
@@ -49,23 +48,23 @@ def test_eval_clusters_reports_pairs_orders_and_cross_validation(pair_dataset, t
     assert len(result["orders"]["runs"]) == 2
 
 
-def test_eval_clusters_without_folds_skips_cross_validation(pair_dataset, tmp_path):
-    result = evaluate_clusters(pair_dataset, Store(tmp_path / "e.db"))
+def test_eval_clusters_without_folds_skips_cross_validation(pair_dataset, tmp_path, open_store):
+    result = evaluate_clusters(pair_dataset, open_store(tmp_path / "e.db"))
     assert "cross_validated" not in result and "orders" not in result
 
 
-def test_eval_pairs_cross_validates(pair_dataset, tmp_path):
-    result = evaluate_pairs(str(pair_dataset), Store(tmp_path / "p.db"), folds=3)
+def test_eval_pairs_cross_validates(pair_dataset, tmp_path, open_store):
+    result = evaluate_pairs(str(pair_dataset), open_store(tmp_path / "p.db"), folds=3)
     assert result["pairs_missing"] == 0
     assert result["cross_validated"]["folds"] == 3
 
 
-def test_eval_clusters_says_when_there_is_nothing_to_cross_validate(tmp_path, caplog):
+def test_eval_clusters_says_when_there_is_nothing_to_cross_validate(tmp_path, caplog, open_store):
     d = tmp_path / "gold"
     d.mkdir()
     (d / "articles.jsonl").write_text(json.dumps({"id": "x", "text": (EXAMPLES / "articles" / "e01_en_caspianwire.txt")
                                                   .read_text(encoding="utf-8"), "story": "s1"}) + "\n")
     with caplog.at_level("WARNING"):
-        result = evaluate_clusters(d, Store(tmp_path / "g.db"), folds=5)
+        result = evaluate_clusters(d, open_store(tmp_path / "g.db"), folds=5)
     assert "cross_validated" not in result and result["bcubed"]["f1"] == 1.0
     assert "no labelled pairs" in caplog.text

@@ -21,6 +21,8 @@ class Assignment:
     new_story: bool
     score: float | None
     evidence: dict[str, Any] = field(default_factory=dict)
+    # a stored article this one turned into its copy (this one, published before it, is the original)
+    turned_copy: str | None = None
 
 
 def story_id_for(founding_article_id: str) -> str:

@@ -91,9 +91,9 @@ class VectorIndex:
             self._index.resize_index(capacity)
         rows, labels = self._vectors[start:end].copy(), np.arange(start, end)
         self._in_graph = end
-        if background:
+        if background:  # not a daemon: a process that ends while it inserts waits for it (hnswlib aborts else)
             self._worker = threading.Thread(target=self._index.add_items, args=(rows, labels),
-                                            kwargs={"num_threads": 1}, name="babelwire-index", daemon=True)
+                                            kwargs={"num_threads": 1}, name="babelwire-index")
             self._worker.start()
         else:
             self._index.add_items(rows, labels, num_threads=1)

@@ -44,6 +44,10 @@ class CopyDetector:
         if not hasattr(self, "buckets_"):
             self.buckets_: dict[tuple[int, bytes], list[str]] = {}
             self.sketches_: dict[str, np.ndarray] = {}
+        pending: list[ArticleSignals] = getattr(self, "pending_", [])
+        if pending:  # indexed now, on first use, in the order they came
+            self.pending_: list[ArticleSignals] = []
+            self._index_many(pending)
         return self.buckets_
 
     def _keys(self, sig: np.ndarray) -> list[tuple[int, bytes]]:
@@ -89,7 +93,30 @@ class CopyDetector:
         """Index ``s`` so later articles can be found to copy it."""
         if s.minhash is None:
             return
+        if getattr(self, "pending_", None):
+            self.pending_.append(s)
+            return
         buckets = self._buckets()
         self.sketches_[s.id] = s.minhash
         for key in self._keys(s.minhash):
             buckets.setdefault(key, []).append(s.id)
+
+    def add_many(self, signals: Iterable[ArticleSignals]) -> None:
+        """Index each of ``signals`` in order, as ``add`` would one by one, when a look-up first needs them
+        (a restored clusterer that only takes corrections never builds the index)."""
+        todo = [s for s in signals if s.minhash is not None]
+        if todo:
+            self.pending_ = [*getattr(self, "pending_", []), *todo]
+
+    def _index_many(self, todo: list[ArticleSignals]) -> None:
+        """Put ``todo`` in the LSH buckets, in order (the band keys cut at once)."""
+        buckets = self.buckets_
+        sigs = np.stack([np.asarray(s.minhash) for s in todo])
+        width = sigs.shape[1] * sigs.dtype.itemsize // self.bands
+        # each row's bands as byte strings, the keys ``_keys`` makes
+        rows = np.ascontiguousarray(sigs).view(np.uint8).reshape(len(todo), -1)[:, : width * self.bands]
+        bands = np.ascontiguousarray(rows).view(f"V{width}").tolist()
+        for s, row in zip(todo, bands, strict=True):
+            self.sketches_[s.id] = np.asarray(s.minhash)
+            for b, data in enumerate(row):
+                buckets.setdefault((b, data), []).append(s.id)

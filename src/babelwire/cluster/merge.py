@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._base import story_id_for
-from .online import StoryClusterer, _window_day
+from .online import StoryClusterer
 
 __all__ = ["MergeSplit", "StoryChange"]
 
@@ -69,15 +69,13 @@ class MergeSplit:
             return [m for _, _, m in sorted(sims, key=lambda t: (-t[0], t[1]))[: self.sample]]
 
         pa, pb = nearest(a, cb), nearest(b, ca)
-        centre = c.centre()
-        others = [c.signals_[y] for y in pb]
-        probs = sorted((float(p) for x in pa for p in c.scorer_.probabilities(c.signals_[x], others, df=c.df_,
-                                                                              centre=centre)), reverse=True)
+        others = [c.signals(y) for y in pb]
+        probs = sorted((float(p) for x in pa for p in c.pair_probabilities(c.signals(x), others)), reverse=True)
         return float(np.mean(probs[: max(1, round(len(probs) * self.top_share))]))
 
     def _probes(self, c: StoryClusterer, sid: str) -> np.ndarray:
         """The vectors a story's neighbours are looked up by: its centroid and its first members'."""
-        st = c.stories_[sid]
+        st = c.story(sid)
         return np.stack([st.centroid()] + [c.vector(m) for m in st.members[:3]])
 
     def _probe_hits(self, c: StoryClusterer, sids: list[str]) -> dict[str, list[int]]:
@@ -85,7 +83,7 @@ class MergeSplit:
         if not sids:
             return {}
         probes = [self._probes(c, sid) for sid in sids]
-        labels, _ = c.index_.query_many(np.concatenate(probes), 5 * self.neighbours)
+        labels = c.nearest_labels(np.concatenate(probes), 5 * self.neighbours)
         out: dict[str, list[int]] = {}
         i = 0
         for sid, p in zip(sids, probes, strict=True):
@@ -96,23 +94,23 @@ class MergeSplit:
     def _neighbour_stories(self, c: StoryClusterer, sid: str, hits: list[int]) -> list[str]:
         """Return up to ``neighbours`` other stories nearest this one by centroid, among those whose
         articles lie nearest its centroid or its first members (``hits``, from ``_probe_hits``)."""
-        others = list(dict.fromkeys(c.story_of_[c.labels_[label]] for label in hits))
+        others = list(dict.fromkeys(c.story_of(c.article_at(label)) for label in hits))
         others = [o for o in others if o != sid]
         if not others:
             return []
-        totals = np.stack([c.stories_[o].total for o in others])
+        totals = np.stack([c.story(o).total for o in others])
         norms = np.linalg.norm(totals, axis=1)
-        sims = (totals @ c.stories_[sid].centroid()) / np.where(norms > 0, norms, 1.0)
+        sims = (totals @ c.story(sid).centroid()) / np.where(norms > 0, norms, 1.0)
         # the nearest by centroid first, ties by id, so the result is the same in any run
         return [o for _, o in sorted(zip([-x for x in sims.tolist()], others, strict=True))][: self.neighbours]
 
     @staticmethod
     def _linked_across(c: StoryClusterer, members: list[str], groups: list[list[int]]) -> bool:
         """Return True when a user link joins members that the groups would separate."""
-        if not c.constraints_:
+        if not c.user_constraints():
             return False
         group_of = {members[i]: k for k, g in enumerate(groups) for i in g}
-        return any(group_of.get(b, k) != k for m, k in group_of.items() for b in c.constraints_.must_link(m))
+        return any(group_of.get(b, k) != k for m, k in group_of.items() for b in c.user_constraints().must_link(m))
 
     def merge(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
         """Merge stories (those in ``story_ids`` against their neighbours, or all) and return the merges made.
@@ -120,13 +118,13 @@ class MergeSplit:
         Neighbour stories are found through the article index (the articles nearest a
         story's centroid), so the cost grows with the stories looked at, not with the store.
         """
-        if not getattr(c, "stories_", None):
+        if not c.story_ids():
             return []
-        threshold = self.merge_at if self.merge_at is not None else c.threshold_
-        order = {aid: i for i, aid in enumerate(c.labels_)}
-        first = lambda sid: order[c.stories_[sid].members[0]]  # noqa: E731 - the story's founding article
+        threshold = self.merge_at if self.merge_at is not None else c.decision_threshold()
+        order = {aid: i for i, aid in enumerate(c.article_ids())}
+        first = lambda sid: order[c.story(sid).members[0]]  # noqa: E731 - the story's founding article
         changes: list[StoryChange] = []
-        focus = sorted(c.stories_ if story_ids is None else {s for s in story_ids if s in c.stories_}, key=first)
+        focus = sorted(c.story_ids() if story_ids is None else {s for s in story_ids if c.has_story(s)}, key=first)
         # A story is looked at again only when it or a story its probes hit changed since it was
         # last looked at: the same merges as looking at every story every round, for less work.
         step = 0
@@ -138,11 +136,11 @@ class MergeSplit:
             stale = [sid for sid in focus if sid not in looked or changed.get(sid, -1) >= looked[sid][0]]
             fresh = self._probe_hits(c, stale)
             for sid in focus:
-                if sid not in c.stories_:
+                if not c.has_story(sid):
                     continue
                 if sid in looked and changed.get(sid, -1) < looked[sid][0]:
                     hits = looked[sid][1]
-                    if all(changed.get(c.story_of_[c.labels_[h]], -1) < looked[sid][0] for h in hits):
+                    if all(changed.get(c.story_of(c.article_at(h)), -1) < looked[sid][0] for h in hits):
                         continue
                 elif sid in fresh and changed.get(sid, -1) <= start:
                     hits = fresh[sid]
@@ -151,20 +149,20 @@ class MergeSplit:
                 step += 1
                 looked[sid] = (step, hits)
                 for other in self._neighbour_stories(c, sid, hits):
-                    if sid not in c.stories_ or other not in c.stories_:
+                    if not c.has_story(sid) or not c.has_story(other):
                         continue
-                    sa, sb = c.stories_[sid], c.stories_[other]
+                    sa, sb = c.story(sid), c.story(other)
                     if float(sa.centroid() @ sb.centroid()) < self.min_centroid_cosine:
                         continue
                     if not (sa.in_window(sb.first_day, c.window_days) or sb.in_window(sa.first_day, c.window_days)):
                         continue
-                    if c.constraints_ and not c.constraints_.allows(sa.members, sb.members):
+                    if c.user_constraints() and not c.user_constraints().allows(sa.members, sb.members):
                         continue
                     score = self._set_score(c, sa.members, sb.members, sa.centroid(), sb.centroid())
                     if score < threshold:
                         continue
                     keep, gone = (sid, other) if first(sid) <= first(other) else (other, sid)
-                    moved = list(c.stories_[gone].members)
+                    moved = list(c.story(gone).members)
                     for aid in moved:
                         c.move(aid, keep)
                     merged.add(keep)
@@ -172,7 +170,7 @@ class MergeSplit:
                     changes.append(StoryChange("merge", keep, gone, moved, score))
             if not merged:
                 break
-            focus = sorted({s for s in (*focus, *merged) if s in c.stories_}, key=first)
+            focus = sorted({s for s in (*focus, *merged) if c.has_story(s)}, key=first)
         return changes
 
     def run(self, c: StoryClusterer, story_ids: Iterable[str] | None = None) -> list[StoryChange]:
@@ -180,7 +178,7 @@ class MergeSplit:
         changes = self.merge(c, story_ids)
         ids = None
         if story_ids is not None:
-            ids = {sid for sid in story_ids if sid in c.stories_} | {ch.story_id for ch in changes}
+            ids = {sid for sid in story_ids if c.has_story(sid)} | {ch.story_id for ch in changes}
         changes += self.split(c, ids)
         if ids is not None:
             ids |= {ch.other_id for ch in changes if ch.action == "split"}
@@ -198,27 +196,26 @@ class MergeSplit:
         Rounds repeat until nothing moves (at most ``reassign_rounds``): the
         stories stop depending on the order the articles came in.
         """
-        if not getattr(c, "stories_", None):
+        if not c.story_ids():
             return []
-        threshold = c.threshold_
-        centre = c.centre()
+        threshold = c.decision_threshold()
         if story_ids is None:
-            focus = sorted(c.labels_)
+            focus = sorted(c.article_ids())
         else:
-            focus = sorted({m for sid in story_ids if sid in c.stories_ for m in c.stories_[sid].members})
+            focus = sorted({m for sid in story_ids if c.has_story(sid) for m in c.story(sid).members})
         near = self._nearest_articles(c, focus)
 
         def fits(aid: str, sids: list[str]) -> list[float | None]:
             """The article's fit to each story, its pairs scored in one call."""
-            s, v = c.signals_[aid], c.vector(aid)
+            s, v = c.signals(aid), c.vector(aid)
             chosen: list[list[str]] = []
             for sid in sids:
-                others = [m for m in c.stories_[sid].members if m != aid]
+                others = [m for m in c.story(sid).members if m != aid]
                 if len(others) > self.reassign_members:
                     sims = (-(np.stack([c.vector(m) for m in others]) @ v)).tolist()
                     others = [m for _, m in sorted(zip(sims, others, strict=True))][: self.reassign_members]
                 chosen.append(others)
-            probs = c.scorer_.probabilities(s, [c.signals_[m] for ms in chosen for m in ms], df=c.df_, centre=centre)
+            probs = c.pair_probabilities(s, [c.signals(m) for ms in chosen for m in ms])
             out: list[float | None] = []
             i = 0
             for ms in chosen:
@@ -236,17 +233,17 @@ class MergeSplit:
         for _ in range(self.reassign_rounds):
             moved = 0
             for aid in focus:
-                if c.constraints_ and c.constraints_.must_link(aid):
+                if c.user_constraints() and c.user_constraints().must_link(aid):
                     continue
-                s, own = c.signals_[aid], c.story_of_[aid]
-                neighbour_stories = {c.story_of_[b] for b in near[aid]}
+                own = c.story_of(aid)
+                neighbour_stories = {c.story_of(b) for b in near[aid]}
                 if aid in looked and all(changed.get(sid, -1) < looked[aid] for sid in (own, *neighbour_stories)):
                     continue
                 step += 1
                 looked[aid] = step
-                day = _window_day(s)
+                day = c.window_day(aid)
                 candidates = [sid for sid in sorted(neighbour_stories - {own})
-                              if c.stories_[sid].in_window(day, c.window_days) and c._allowed(aid, sid)]
+                              if c.story(sid).in_window(day, c.window_days) and c.allowed(aid, sid)]
                 *candidate_fits, own_fit = fits(aid, [*candidates, own])
                 best, best_sid = -1.0, None
                 for sid, f in zip(candidates, candidate_fits, strict=True):
@@ -275,31 +272,28 @@ class MergeSplit:
         out: dict[str, list[str]] = {}
         for i in range(0, len(articles), chunk):
             part = articles[i : i + chunk]
-            labels, _ = c.index_.query_many(np.stack([c.vector(a) for a in part]), self.reassign_neighbours)
-            out.update({a: [c.labels_[int(x)] for x in row] for a, row in zip(part, labels, strict=True)})
+            labels = c.nearest_labels(np.stack([c.vector(a) for a in part]), self.reassign_neighbours)
+            out.update({a: [c.article_at(int(x)) for x in row] for a, row in zip(part, labels, strict=True)})
         return out
 
     def split(
         self, c: StoryClusterer, story_ids: Iterable[str] | None = None, *, force: bool = False
     ) -> list[StoryChange]:
         """Split stories whose members form well-separated groups; ``force`` splits into the two best groups."""
-        if not getattr(c, "stories_", None):
+        if not c.story_ids():
             return []
-        threshold = c.threshold_
+        threshold = c.decision_threshold()
         split_below = self.split_below if self.split_below is not None else threshold
-        ids = list(c.stories_) if story_ids is None else [s for s in story_ids if s in c.stories_]
+        ids = c.story_ids() if story_ids is None else [s for s in story_ids if c.has_story(s)]
         changes: list[StoryChange] = []
         for sid in ids:
-            members = list(c.stories_[sid].members)
+            members = list(c.story(sid).members)
             if len(members) < (2 if force else self.min_split_size) or len(members) > self.max_split_size:
                 continue
             n = len(members)
-            centre = c.centre()
             P = np.eye(n)
             for i in range(n - 1):
-                P[i, i + 1 :] = c.scorer_.probabilities(c.signals_[members[i]],
-                                                        [c.signals_[m] for m in members[i + 1 :]],
-                                                        df=c.df_, centre=centre)
+                P[i, i + 1 :] = c.pair_probabilities(c.signals(members[i]), [c.signals(m) for m in members[i + 1 :]])
                 P[i + 1 :, i] = P[i, i + 1 :]
             groups = _average_linkage(P, threshold) if not force else _two_groups(P)
             big = [g for g in groups if len(g) >= (1 if force else self.min_group)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -13,6 +14,7 @@ from ..signals.entities import DocumentFrequency
 from ..signals.profile import ArticleSignals
 from ._base import Assignment, story_id_for, to_day
 from ._index import VectorIndex
+from ._state import ClusterTotals
 from .constraints import Constraints
 from .copies import CopyDetector
 from .scoring import PairScorer
@@ -196,10 +198,10 @@ class StoryClusterer:
         if not hasattr(self, "constraints_"):  # set_constraints may come before the first article
             self.constraints_ = Constraints()
         self.copy_of_: dict[str, dict[str, Any]] = {}  # copy -> its relation to its original
-        self.copies_turned_: dict[str, str] = {}  # stored original found to copy a later, earlier-published arrival
         self.means_ = LanguageMeans(dim, prior=self.scorer_.mean_vector(dim))
         self.sum_full_ = np.zeros(dim, np.float64)
         self.sum_lead_ = np.zeros(dim, np.float64)
+        self.n_learned_ = 0  # every article learned, also those no longer held (sum_full_ / n is the centre)
 
     @property
     def n_stories(self) -> int:
@@ -214,7 +216,7 @@ class StoryClusterer:
     # -- decisions ---------------------------------------------------------------------------
     def centre(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Return the mean whole-text and lead vectors of everything learned (None below 30 articles)."""
-        n = len(getattr(self, "labels_", ()))
+        n = getattr(self, "n_learned_", len(getattr(self, "labels_", ())))  # the working set may hold fewer
         if n < 30:
             return None
         return self.sum_full_ / n, self.sum_lead_ / n
@@ -301,8 +303,66 @@ class StoryClusterer:
             return Assignment(aid, best_sid, False, best_score, evidence)
         return Assignment(aid, story_id_for(aid), True, best_score if best_sid else None, evidence)
 
-    def _allowed(self, aid: str, sid: str) -> bool:
-        return not self.constraints_ or self.constraints_.allows([aid], self.stories_[sid].members)
+    def allowed(self, article_id: str, story_id: str) -> bool:
+        """Return True when the user's corrections let ``article_id`` join ``story_id``."""
+        return not self.constraints_ or self.constraints_.allows([article_id], self.stories_[story_id].members)
+
+    _allowed = allowed  # the name the passes used before
+
+    def add_constraint(self, kind: str, a: str, b: str) -> None:
+        """Respect a user correction from now on: ``link`` (same story) or ``unlink`` (never the same story)."""
+        if not hasattr(self, "constraints_"):
+            self.constraints_ = Constraints()
+        (self.constraints_.link if kind == "link" else self.constraints_.unlink)(a, b)
+
+    def story_ids(self) -> list[str]:
+        """Return the ids of the stories held."""
+        return list(getattr(self, "stories_", {}))
+
+    def has_story(self, story_id: str) -> bool:
+        """Return True when the clusterer holds ``story_id``."""
+        return story_id in getattr(self, "stories_", {})
+
+    def members(self, story_id: str) -> list[str]:
+        """Return the articles of a held story, in the order they joined it."""
+        return list(self.stories_[story_id].members)
+
+    def story(self, story_id: str) -> _Story:
+        """Return a held story's summary: members in joining order, vector total and centroid, date range."""
+        return self.stories_[story_id]
+
+    def story_of(self, article_id: str) -> str:
+        """Return the story a learned article is in."""
+        return self.story_of_[article_id]
+
+    def article_ids(self) -> list[str]:
+        """Return the learned articles held, in the order they were learned (their index labels)."""
+        return list(self.labels_)
+
+    def article_at(self, label: int) -> str:
+        """Return the article under a nearest-neighbour label (what ``nearest_labels`` returns)."""
+        return self.labels_[label]
+
+    def nearest_labels(self, vectors: np.ndarray, k: int) -> list[np.ndarray]:
+        """Return, for each row of ``vectors``, the labels of the ``k`` nearest articles held, nearest first."""
+        return self.index_.query_many(vectors, k)[0]
+
+    def pair_probabilities(self, s: ArticleSignals, others: Sequence[ArticleSignals]) -> np.ndarray:
+        """Return the pair scorer's same-story probability of ``s`` with each of ``others`` (this
+        clusterer's name frequencies and centre)."""
+        return self.scorer_.probabilities(s, list(others), df=self.df_, centre=self.centre())
+
+    def user_constraints(self) -> Constraints:
+        """Return the user corrections every decision respects (empty before any are set)."""
+        return getattr(self, "constraints_", None) or Constraints()
+
+    def decision_threshold(self) -> float:
+        """Return the probability a story score must reach for an article to join it."""
+        return self.threshold_
+
+    def window_day(self, article_id: str) -> float | None:
+        """Return the day a learned article is placed at in time (its publication-grade day), or None."""
+        return _window_day(self.signals_[article_id])
 
     def _copy(self, s: ArticleSignals, labels: np.ndarray):
         match = self.copy_detector_.near_verbatim(s)
@@ -374,7 +434,7 @@ class StoryClusterer:
         The earliest report is the original: when ``s`` was published before the article
         it copies — which was stored first but is an original itself — the relation turns
         round. ``s`` is then the original (its evidence says ``original_of``) and the other
-        the copy (``copies_turned``, for the caller to record).
+        the copy (the assignment's ``turned_copy``, for the caller to record).
         """
         if "copy_of" not in a.evidence:
             return
@@ -385,17 +445,9 @@ class StoryClusterer:
             self.copy_of_[o.id] = {**rel, "copy_of": s.id}
             del a.evidence["copy_of"]
             a.evidence.update(reason="original of a copy", original_of=o.id)
-            if not hasattr(self, "copies_turned_"):  # a clusterer pickled before this existed
-                self.copies_turned_ = {}
-            self.copies_turned_[o.id] = s.id
+            a.turned_copy = o.id
             return
         self.copy_of_[s.id] = rel
-
-    def pop_turned_copies(self) -> dict[str, str]:
-        """Return {copy: original} for the stored articles found since the last call to copy a later
-        arrival that was published before them, and forget them."""
-        turned, self.copies_turned_ = getattr(self, "copies_turned_", {}), {}
-        return turned
 
     def _add(self, story_id: str, s: ArticleSignals, *, counted: bool = False, indexed: bool = True) -> None:
         """Learn ``s`` (prepared: its centred vector from the means before it) as a member of ``story_id``.
@@ -403,6 +455,17 @@ class StoryClusterer:
         ``counted``: its vector is already in the language means; ``indexed=False``: the caller
         adds it to the nearest-neighbour index (under the next label) itself.
         """
+        self.sum_full_ += s.full
+        self.sum_lead_ += s.lead
+        self.n_learned_ = getattr(self, "n_learned_", len(self.labels_)) + 1
+        if not counted:
+            self.means_.add(s.lang, s.full)
+        self.df_.add(s.entities)
+        self._place(story_id, s, indexed=indexed)
+
+    def _place(self, story_id: str, s: ArticleSignals, *, indexed: bool = True, copies: bool = True) -> None:
+        """Hold ``s`` (its totals already counted) as a member of ``story_id`` (``copies=False``: the caller
+        indexes it for copy detection itself)."""
         v = s.centred
         assert v is not None
         if indexed:
@@ -410,28 +473,72 @@ class StoryClusterer:
             assert label == len(self.labels_)
         self.labels_.append(s.id)
         self.signals_[s.id] = s
-        self.sum_full_ += s.full
-        self.sum_lead_ += s.lead
-        if not counted:
-            self.means_.add(s.lang, s.full)
-        self.df_.add(s.entities)
-        self.copy_detector_.add(s)
+        if copies:
+            self.copy_detector_.add(s)
         st = self.stories_.get(story_id)
         if st is None:
             st = self.stories_[story_id] = _Story(story_id, np.zeros_like(v), 0, None, None)
         st.add(s.id, v, _window_day(s))
         self.story_of_[s.id] = story_id
 
-    def restore(self, members: Iterable[dict[str, Any]]) -> StoryClusterer:
+    def restore(self, members: Iterable[dict[str, Any]], *, totals: ClusterTotals | None = None,
+                pending: int = 0) -> StoryClusterer:
         """Rebuild the state from stored memberships: mappings with ``story_id`` and ``signals`` (or ``vector``),
-        and ``copy_of`` for a copy."""
+        and ``copy_of`` (with ``copy_kind``, ``copy_similarity``) for a copy.
+
+        With ``totals`` (what ``totals()`` returned when the state was saved) the members' signals must carry
+        their ``centred`` vectors as learned: nothing is recomputed or replayed, and the clusterer goes on
+        exactly where it stopped. Without, the language means are replayed member by member. The last
+        ``pending`` members stay out of the nearest-neighbour graph until the next batch, found exactly, as
+        the last batch a running clusterer learned is.
+        """
+        members = list(members)
+        if totals is not None and (members or totals.vectors):
+            self._init(len(as_signals(members[0]).full) if members else totals.dim)
+            totals.apply(self)
         for m in members:
-            s = self._prepared(m)
-            self._add(str(m["story_id"]), s)
+            if totals is None:
+                s = self._prepared(m)
+                self._add(str(m["story_id"]), s)
+            else:
+                s = as_signals(m)
+                self._place(str(m["story_id"]), s, indexed=False, copies=False)
             if m.get("copy_of"):
                 self.copy_of_[s.id] = {"copy_of": str(m["copy_of"]), "copy_kind": m.get("copy_kind"),
                                        "copy_similarity": m.get("copy_similarity")}
+        if totals is not None and members:  # in label order, at once: what one-by-one inserts build
+            self.copy_detector_.add_many(self.signals_[aid] for aid in self.labels_)
+            # the graph is built in a worker thread; the first look-up waits for it
+            vectors = np.stack([self.vector(aid) for aid in self.labels_])
+            cut = len(vectors) - min(pending, len(vectors))
+            self.index_.add_many(vectors[:cut], defer=True)
+            self.index_.insert_pending(background=True)
+            if cut < len(vectors):
+                self.index_.add_many(vectors[cut:], defer=True)
         return self
+
+    def totals(self, article_ids: Iterable[str] | None = None) -> ClusterTotals:
+        """Return the running totals (language means, sums, entity document frequencies) to save beside the
+        learned signals; only the frequencies of the names of ``article_ids`` when given (what they changed)."""
+        return ClusterTotals.of(self, article_ids)
+
+    def unknown_names(self, signals: Iterable[ArticleSignals]) -> set[str]:
+        """Return the entity keys of ``signals`` whose document frequency this clusterer does not hold (a
+        restored one holds those of the articles it holds; a store has the rest)."""
+        df = getattr(self, "df_", None)
+        return {k for s in signals for k in s.entities if df is None or k not in df.df}
+
+    def add_frequencies(self, df: dict[str, int]) -> None:
+        """Take the document frequencies ``df`` of names learned before but not held (see ``unknown_names``)."""
+        if not df:
+            return
+        for k, n in df.items():
+            self.df_.df[k] = n
+            self.df_.log_df[k] = math.log(n + 0.5)
+
+    def signals(self, article_id: str) -> ArticleSignals:
+        """Return a learned article's signals, its language-centred vector included (what ``restore`` needs)."""
+        return self.signals_[article_id]
 
     # -- whole-state views used by the merge pass --------------------------------------------
     def assignments(self) -> dict[str, str]:
@@ -456,16 +563,21 @@ class StoryClusterer:
         new.add(article_id, v, _window_day(s))
         self.story_of_[article_id] = story_id
 
-    def free_story_id(self, articles: Sequence[str]) -> str:
+    def free_story_id(self, articles: Sequence[str], *, taken: Callable[[str], bool] | None = None) -> str:
         """Return an id no live story has, for a story of ``articles``: the first one's own story id, unless
-        a live story has it (that article founded a story it has since left), then the next one's, and so on."""
+        a live story has it (that article founded a story it has since left), then the next one's, and so on.
+        ``taken`` also names ids in use by stories the clusterer does not hold."""
         stories = getattr(self, "stories_", {})
+
+        def used(sid: str) -> bool:
+            return sid in stories or (taken is not None and taken(sid))
+
         for aid in articles:
             sid = story_id_for(aid)
-            if sid not in stories:
+            if not used(sid):
                 return sid
         n = 1
-        while (sid := story_id_for(f"{articles[0]}\x00{n}")) in stories:
+        while used(sid := story_id_for(f"{articles[0]}\x00{n}")):
             n += 1
         return sid
 

@@ -10,9 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ..cluster.merge import MergeSplit
-from ..cluster.online import StoryClusterer
-from ..cluster.scoring import PairScorer, scorer_for
+from ..cluster.factory import build_clusterer, build_passes
+from ..cluster.scoring import PairScorer
 from ..errors import ReadError
 from ..pipeline import Pipeline
 from ..signals.profile import ArticleSignals
@@ -65,11 +64,11 @@ def cluster_signals(
 ) -> dict[str, str]:
     """Return article id -> story id after clustering ``signals`` from an empty state, then the merge,
     split and reassign pass (with ``scorer``, or the encoder's packaged one)."""
-    c = StoryClusterer(scorer=scorer if scorer is not None else scorer_for(encoder))
+    c = build_clusterer(encoder, scorer=scorer)
     xs = [{"id": signals[i].id, "signals": signals[i]} for i in (order if order is not None else range(len(signals)))]
     for i in range(0, len(xs), batch_size):  # in the batches the pipeline ingests in
         c.learn_many(xs[i : i + batch_size])
-    MergeSplit().run(c)
+    build_passes().run(c)
     return c.assignments()
 
 

@@ -1,6 +1,19 @@
-"""Stores: SQLite by default, behind one interface; schema through named migrations."""
+"""Stores: one interface (small protocols by concern), SQLite by default behind it; schema through named migrations."""
 
 from ._migrations import MIGRATIONS, applied, migrate
-from ._sqlite import Store, default_db_path
+from ._protocols import (
+    ArticleStore,
+    CorrectionStore,
+    EmbeddingStore,
+    FeedStore,
+    SettingStore,
+    SignalStore,
+    StoreInterface,
+    StoryStore,
+)
+from .sqlite import SqliteStore, default_db_path
 
-__all__ = ["Store", "default_db_path", "MIGRATIONS", "migrate", "applied"]
+Store = SqliteStore  # the default backend
+
+__all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
+           "CorrectionStore", "FeedStore", "SettingStore", "default_db_path", "MIGRATIONS", "migrate", "applied"]

@@ -202,7 +202,63 @@ def m003_stories_audit(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m004_rejected_once(db: sqlite3.Connection) -> None:
+def m004_signals_and_columns(db: sqlite3.Connection) -> None:
+    """Persisted signals, clusterer totals, an ingest sequence number and membership decision columns.
+
+    ``article_signals`` holds one versioned record per article (signals/record.py);
+    the pipeline fills it for stores written before this migration, once, from
+    their cached embeddings (``Pipeline.upgrade_signals``, with a progress bar at
+    the CLI), since computing signals needs the encoder's vectors, not only SQL.
+    ``active_day`` places an article in time for the clusterer's working set (its
+    publication-grade day, or for an undated one the newest such day the store had
+    seen when it arrived); ``working_set_pins`` names articles whose stories stay in
+    the working set though older (loaded for a late article or a correction).
+    Memberships get the decisions programs read back (``copy_of``, ``copy_kind``,
+    ``copy_similarity``, ``decision``) as columns, filled here from the evidence.
+    """
+    _script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN seq INTEGER;
+        UPDATE articles SET seq = rowid;
+        CREATE UNIQUE INDEX articles_seq ON articles(seq);
+        ALTER TABLE memberships ADD COLUMN copy_of TEXT;
+        ALTER TABLE memberships ADD COLUMN copy_kind TEXT;
+        ALTER TABLE memberships ADD COLUMN copy_similarity REAL;
+        ALTER TABLE memberships ADD COLUMN decision TEXT;
+        UPDATE memberships SET copy_of = json_extract(evidence, '$.copy_of'),
+            copy_kind = json_extract(evidence, '$.copy_kind'),
+            copy_similarity = json_extract(evidence, '$.copy_similarity'),
+            decision = coalesce(json_extract(evidence, '$.reason'),
+                                CASE WHEN json_extract(evidence, '$.moved') IS NOT NULL THEN 'moved' ELSE 'scored' END);
+        CREATE TABLE article_signals (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            window_day REAL,
+            active_day REAL,
+            meta TEXT NOT NULL,
+            arrays BLOB NOT NULL
+        );
+        CREATE INDEX article_signals_day ON article_signals(window_day);
+        CREATE INDEX article_signals_active ON article_signals(active_day);
+        CREATE TABLE working_set_pins (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        );
+        CREATE TABLE cluster_totals (
+            name TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            total BLOB NOT NULL
+        );
+        CREATE TABLE entity_df (
+            key TEXT PRIMARY KEY,
+            count INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+@migration
+def m005_rejected_once(db: sqlite3.Connection) -> None:
     # A rerun recorded every rejection again: keep the first of each, and index what finds it.
     _script(
         db,
@@ -210,6 +266,6 @@ def m004_rejected_once(db: sqlite3.Connection) -> None:
         DELETE FROM rejected WHERE rowid NOT IN (
             SELECT min(rowid) FROM rejected GROUP BY origin, coalesce(article_id, ''), reason
         );
-        CREATE INDEX rejected_origin ON rejected(origin)
+        CREATE INDEX IF NOT EXISTS rejected_origin ON rejected(origin)
         """,
     )

@@ -108,7 +108,7 @@ class VectorIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple[str, int, int] | None = None  # encoder, article count, newest rowid
+        self._key: tuple[str, int, int] | None = None  # encoder, article count, newest seq
         self._seen: tuple[str, int] | None = None  # encoder, change counter when the index was last checked
         self.ids: list[str] = []
         self.matrix = np.zeros((0, 0), dtype=np.float32)
@@ -131,12 +131,12 @@ class VectorIndex:
             if key == (encoder, count, top):
                 return self.ids, self.matrix
             if key is not None and key[0] == encoder and top > key[2]:
-                ids, matrix = store.article_vectors(encoder=encoder, after_rowid=key[2], upto_rowid=top)
+                ids, matrix = store.article_vectors(encoder=encoder, after_seq=key[2], upto_seq=top)
                 if count == key[1] + len(ids) and (not self.ids or matrix.shape[1:] == self.matrix.shape[1:]):
                     self._extend(ids, matrix)
                     self._key = (encoder, count, top)
                     return self.ids, self.matrix
-            ids, matrix = store.article_vectors(encoder=encoder, upto_rowid=top)
+            ids, matrix = store.article_vectors(encoder=encoder, upto_seq=top)
             self.ids, self.matrix, self.position = [], np.zeros((0, 0), dtype=np.float32), {}
             self._extend(ids, matrix)
             self.full_loads += 1

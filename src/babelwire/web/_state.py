@@ -66,7 +66,6 @@ class WebState:
         self.writer = Store(store_path, check_same_thread=False)  # creates and migrates the store
         self._opened.append(self.writer)
         self._pipeline: Pipeline | None = None
-        self._pipeline_version: tuple[int, int] | None = None
         self._searcher: Searcher | None = None
         self.cache = StoreCache(store_path)
         self.vectors = VectorIndex()
@@ -180,17 +179,14 @@ class WebState:
         """Return the writer's pipeline; call with ``write_lock`` held."""
         from ..pipeline import Pipeline
 
-        version = self.writer.version()
-        if self._pipeline is None or version != self._pipeline_version:
+        if self._pipeline is None:  # the pipeline itself notices when another process wrote
             self._pipeline = Pipeline(self.writer, encoder=self.encoder)
         return self._pipeline
 
     def written(self, ok: bool) -> None:
         """Record that the pipeline's write left the store as its clusterer knows it (``ok``),
         or drop the pipeline after a failed write (its clusterer may hold articles rolled back)."""
-        if ok:
-            self._pipeline_version = self.writer.version()
-        else:
+        if not ok:
             self._pipeline = None
 
     def close(self) -> None:

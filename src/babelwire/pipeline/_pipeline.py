@@ -9,19 +9,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .clean import Cleaner
-from .cluster.constraints import Constraints
-from .cluster.merge import MergeSplit, StoryChange
-from .cluster.online import StoryClusterer
-from .cluster.scoring import scorer_for
-from .errors import ConstraintError, EncoderMismatch, NotFound, RejectedInput
-from .model import Article, RawDocument, Rejection, content_hash, failure
-from .signals import EmbeddingCache, Encoder, get_encoder
-from .signals.profile import SignalExtractor
-from .sources import ReadResult, iter_files, read_path
-from .store import Store
+from ..clean import Cleaner
+from ..cluster._state import ClusterTotals
+from ..cluster.constraints import Constraints
+from ..cluster.factory import build_clusterer, build_passes
+from ..cluster.merge import StoryChange
+from ..errors import ConstraintError, EncoderMismatch, NotFound
+from ..model import RawDocument, Rejection
+from ..signals import EmbeddingCache, Encoder, get_encoder
+from ..signals.profile import SignalExtractor
+from ..sources import ReadResult, iter_files, read_path
+from ..store import Store
+from ._steps import Batch, BatchLineMemory, LocalExecutor, batch_steps, record_steps
+from ._working_set import WorkingSet
 
-__all__ = ["Pipeline", "IngestReport", "RecordResult", "Duplicate", "StoreLineMemory"]
+__all__ = ["Pipeline", "IngestReport", "RecordResult", "Duplicate"]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,11 @@ class IngestReport:
         self.skipped.append(skipped)
         self.results.append(RecordResult(skipped.origin, skipped.id, "skipped", skipped.reason))
 
+    def know(self, dup: Duplicate) -> None:
+        """Count an input recognised as already stored, and its per-record result."""
+        self.known.append(dup)
+        self.results.append(RecordResult(dup.origin, dup.id, "known", dup.reason, duplicate_of=dup.duplicate_of))
+
     def as_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data."""
         return {
@@ -90,22 +97,6 @@ class IngestReport:
             "stories_touched": len(self.touched_stories),
             "embedded": self.embedded,
         }
-
-
-class StoreLineMemory:
-    """The cleaner's per-source line memory, persisted in the store."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def documents(self, source: str) -> int:
-        return self.store.line_documents(source)
-
-    def count(self, source: str, key: str) -> int:
-        return self.store.line_count(source, key)
-
-    def observe(self, source: str, keys: Iterable[str]) -> None:
-        self.store.line_observe(source, keys)
 
 
 Progress = Callable[[str, int], None]
@@ -131,12 +122,21 @@ class Pipeline:
         self.store = store
         self.max_article_mb = max_article_mb  # None: the readers' default (5 MiB)
         self.encoder = encoder if encoder is not None and not isinstance(encoder, str) else get_encoder(encoder)
-        self.cleaner = cleaner or Cleaner(line_memory=StoreLineMemory(store))
+        # ours holds what a batch observes until the batch is written; a cleaner passed in keeps its own
+        self.line_memory = BatchLineMemory(store) if cleaner is None else None
+        self.cleaner = cleaner or Cleaner(line_memory=self.line_memory)
         self.cache = EmbeddingCache(self.encoder, store)
         self.extractor = SignalExtractor(self.cache)
         self._clusterer = clusterer
+        self._own_clusterer = clusterer is None  # ours: restored from the store, holding the working set
+        self._seen = -1  # the store's data version the clusterer was restored at
+        self.working = WorkingSet(store)
         self.batch_size = batch_size
-        self.merger = MergeSplit()
+        self.merger = build_passes()
+        self.upgrade_progress: Progress | None = None  # draws the one-off signals upgrade of an older store
+        self.executor = LocalExecutor()
+        self.record_steps = record_steps(self)
+        self.batch_steps = batch_steps(self)
 
     # -- clusterer state ---------------------------------------------------------------
     def _check_encoder(self) -> None:
@@ -153,12 +153,17 @@ class Pipeline:
 
     @property
     def clusterer(self) -> Any:
-        """Return the clusterer, rebuilt from the stored memberships and corrections on first use."""
+        """Return the clusterer, restored from the stored signals, memberships and corrections on first use,
+        and again when another process has written to the store since (stale state)."""
+        if self._clusterer is not None and self._own_clusterer and self.store.data_version() != self._seen:
+            self._clusterer = None
         if self._clusterer is None:
-            if self.store.article_count():
+            if self.store.has_articles():
                 self._check_encoder()
-            self._clusterer = StoryClusterer(scorer=scorer_for(self.encoder))
+            self._clusterer = build_clusterer(self.encoder)
+            self.working.window_days = self._clusterer.window_days
             self._restore(self._clusterer)
+            self._seen = self.store.data_version()
         return self._clusterer
 
     def constraints(self) -> Constraints:
@@ -169,14 +174,64 @@ class Pipeline:
         return c
 
     def _restore(self, clusterer: Any) -> None:
-        rows = [r for r in self.store.article_rows() if r["story_id"]]
+        """Restore ``clusterer`` from the persisted signals and totals; nothing is recomputed.
+
+        A store whose signals are missing or from an older ``SIGNALS_VERSION`` is upgraded first, once.
+        """
         if hasattr(clusterer, "set_constraints"):
             clusterer.set_constraints(self.constraints())
-        if not rows:
+        if self.store.signals_outdated():
+            self.upgrade_signals()
+        rows = self.working.rows()
+        # only the document frequencies of names held: every name a later comparison can read
+        keys = {k for r in rows for k in r["signals"].entities}
+        totals = self.store.totals(keys)
+        if totals is not None:
+            pending = int(self.store.get_setting("index_pending") or 0)
+            clusterer.restore(rows, totals=ClusterTotals(*totals), pending=pending)
+
+    def upgrade_signals(self) -> int:
+        """Compute and persist the signals of every stored article (from cached embeddings) and the clusterer
+        totals, as a restart of the previous release rebuilt them; return how many articles.
+
+        This runs once for a store written before signals were persisted, or after ``SIGNALS_VERSION``
+        changed; ``upgrade_progress("read"/"done", n)`` can draw a bar. It holds the whole store in memory
+        once, as a restart of the previous release did; later starts load the working set only.
+        """
+        clusterer = build_clusterer(self.encoder)
+        rows = [r for r in self.store.article_rows() if r["story_id"]]
+        progress = self.upgrade_progress
+        if progress:
+            progress("read", len(rows))
+        log.info("computing the signals of %d stored articles once", len(rows))
+        for i in range(0, len(rows), 500):
+            part = rows[i : i + 500]
+            articles = {a.id: a for a in self.store.iter_articles([r["id"] for r in part])}
+            signals = {s.id: s for s in self.extractor.extract([articles[r["id"]] for r in part])}
+            clusterer.restore([{**r, "signals": signals[r["id"]]} for r in part])  # replays the means
+            if progress:
+                progress("done", len(part))
+        with self.store.transaction():
+            t = clusterer.totals()
+            self.store.put_totals(t.vectors, t.df_docs, t.df, replace=True)
+            clock = None  # a new undated record's active day: the newest publication-grade day before it
+            for r in rows:
+                s = clusterer.signals(r["id"])
+                self.store.put_signals([s], clock=clock, keep_active=True)
+                if s.dated and s.day is not None:
+                    clock = s.day if clock is None else max(clock, s.day)
+        return len(rows)
+
+    def _save_state(self, clusterer: Any, article_ids: Sequence[str], *, replace: bool = False) -> None:
+        """Persist the learned signals of ``article_ids`` and the clusterer's totals (all with ``replace``)."""
+        if not hasattr(clusterer, "totals"):
             return
-        articles = list(self.store.iter_articles([r["id"] for r in rows]))
-        signals = {s.id: s for s in self.extractor.extract(articles)}
-        clusterer.restore([{**r, "signals": signals[r["id"]], "vector": signals[r["id"]].full} for r in rows])
+        signals = [clusterer.signals(a) for a in article_ids]
+        days = [s.day for s in signals if s.dated and s.day is not None]
+        clock = max([*days, *(d for d in [self.store.newest_day()] if d is not None)], default=None)
+        self.store.put_signals(signals, clock=clock)
+        t = clusterer.totals(None if replace else article_ids)
+        self.store.put_totals(t.vectors, t.df_docs, t.df, replace=replace)
 
     # -- ingest --------------------------------------------------------------------------
     def read(self, paths: Sequence[str | Path]) -> ReadResult:
@@ -218,7 +273,7 @@ class Pipeline:
             self._batch(docs[i : i + self.batch_size], report)
             if progress:
                 progress("done", len(docs[i : i + self.batch_size]))
-        if report.touched_stories and hasattr(self.clusterer, "labels_"):
+        if report.touched_stories and hasattr(self.clusterer, "story_ids"):
             changes = self.merger.run(self.clusterer, report.touched_stories)
             self._apply(changes)
             for ch in changes:
@@ -227,7 +282,7 @@ class Pipeline:
                     report.new_stories.discard(ch.other_id)
                 else:
                     report.touched_stories.add(ch.other_id)
-            live = set(self.clusterer.stories_)
+            live = set(self.clusterer.story_ids())
             for sid in report.touched_stories - live:  # emptied by moves
                 report.touched_stories.discard(sid)
                 report.new_stories.discard(sid)
@@ -241,101 +296,64 @@ class Pipeline:
                 r.story_id = m["story_id"] if m else None
         return report
 
-    def _reject(self, report: IngestReport, rejection: Rejection) -> None:
-        report.reject(rejection)
-        self.store.add_rejection(rejection)
-
-    def _known(self, report: IngestReport, dup: Duplicate) -> None:
-        report.known.append(dup)
-        report.results.append(RecordResult(dup.origin, dup.id, "known", dup.reason, duplicate_of=dup.duplicate_of))
-
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
-        articles: list[Article] = []
-        seen_ids: set[str] = set()
-        seen_hashes: dict[str, str] = {}
-        for raw in docs:
-            # One record's failure, expected (RejectedInput) or not, rejects that record alone.
-            try:
-                if raw.id in seen_ids or self.store.has_article(raw.id):
-                    self._known(report, Duplicate(raw.id, raw.origin, raw.id, "same id already stored"))
-                    continue
-                article = self.cleaner.clean(raw)
-                h = article.content_hash
-                twin = seen_hashes.get(h) or self.store.find_by_content(h)
-            except RejectedInput as exc:
-                self._reject(report, Rejection(raw.origin, str(exc), id=raw.id))
-                continue
-            except Exception as exc:  # noqa: BLE001 - a bug met by one record must not stop the batch
-                log.warning("cleaning %s failed: %s", raw.origin, failure(exc))
-                log.debug("cleaning %s failed", raw.origin, exc_info=True)
-                self._reject(report, Rejection.from_exception(raw.origin, exc, id=raw.id))
-                continue
-            if twin is not None:
-                dup = Duplicate(raw.id, raw.origin, twin, "identical clean text")
-                self._known(report, dup)
-                self.store.add_duplicate(dup.id, dup.origin, dup.duplicate_of, dup.reason)
-                continue
-            seen_ids.add(raw.id)
-            seen_hashes[h] = raw.id
-            articles.append(article)
-        if not articles:
+        """Run one batch through the steps (one transaction) and add what it did to ``report``."""
+        if self.line_memory is not None:
+            self.line_memory.begin()
+        try:
+            b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
+        except BaseException:
+            if self._own_clusterer:
+                self._clusterer = None  # it may hold articles the rolled-back batch never stored
+            raise
+        for dup in b.known:
+            report.know(dup)
+        for rej in b.rejected:
+            report.reject(rej)
+        report.embedded += b.embedded
+        for a, asg in zip(b.articles, b.assignments, strict=True):
+            if asg.new_story:
+                report.new_stories.add(asg.story_id)
+            report.touched_stories.add(asg.story_id)
+            report.stored.append(a.id)
+            report.results.append(RecordResult(a.origin, a.id, "stored", None))
+
+    def save_learned(self, assignments: Sequence[Any]) -> None:
+        """Persist what the clusterer learned with ``assignments`` (signals, totals, turned copies, working-set
+        pins) and refresh the headlines of their stories; inside the batch's transaction."""
+        self._save_state(self.clusterer, [a.article_id for a in assignments])
+        # the batch stays out of the nearest-neighbour graph until the next one; a restart does the same
+        self.store.set_setting("index_pending", str(len(assignments)))
+        self._record_turned_copies(assignments)
+        self._cover()
+        self._refresh_headlines({a.story_id for a in assignments})
+
+    def fit_working_set(self, signals: Sequence[Any]) -> None:
+        """Advance the working set's horizon and pin what late articles need, before they are learned."""
+        if not self._own_clusterer:
             return
-        before = self.cache.embedded
-        articles, signals = self._signals(articles, report)
-        report.embedded += self.cache.embedded - before
-        xs = [{"id": a.id, "signals": sg, "vector": sg.full, "published": a.published}
-              for a, sg in zip(articles, signals, strict=True)]
-        articles, assignments = self._assign(articles, xs, report)
-        with self.store.transaction():
-            for a, asg in zip(articles, assignments, strict=True):
-                self.store.add_article(a, embed_hash=content_hash(a.embed_text))
-                if asg.new_story:
-                    self.store.upsert_story(asg.story_id, a.title)
-                    report.new_stories.add(asg.story_id)
-                self.store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
-                report.touched_stories.add(asg.story_id)
-                report.stored.append(a.id)
-                report.results.append(RecordResult(a.origin, a.id, "stored", None))
-            self._record_turned_copies()
-            self._refresh_headlines({asg.story_id for asg in assignments})
+        held = self.clusterer.assignments()
+        moved = self.working.advance(held)
+        if self.working.late(signals) or moved:
+            self._clusterer = None  # restored with the new working set on next use
 
-    def _signals(self, articles: list[Article], report: IngestReport) -> tuple[list[Article], list[Any]]:
-        """Return the articles whose signals could be made, with them; the others are rejected one by one."""
-        try:
-            return articles, list(self.extractor.extract(articles))
-        except Exception as exc:  # noqa: BLE001 - find the record that fails, keep the rest
-            log.warning("embedding a batch failed (%s); retrying one article at a time", failure(exc))
-        kept, signals = [], []
-        for a in articles:
-            try:
-                signals.extend(self.extractor.extract([a]))
-                kept.append(a)
-            except Exception as exc:  # noqa: BLE001
-                with self.store.transaction():
-                    self._reject(report, Rejection(a.origin, f"could not embed: {failure(exc)}", id=a.id))
-        return kept, signals
+    def _cover(self) -> None:
+        """Pin what the clusterer holds beyond the saved working set (inside the writing transaction)."""
+        if self._own_clusterer and self._clusterer is not None:
+            self.working.cover(self._clusterer.assignments())
 
-    def _assign(self, articles: list[Article], xs: list[dict[str, Any]],
-                report: IngestReport) -> tuple[list[Article], list[Any]]:
-        """Return the articles the clusterer placed, with their assignments; one that fails is rejected."""
-        learn_many = getattr(self.clusterer, "learn_many", None)
-        try:
-            return articles, (learn_many(xs) if learn_many else [self.clusterer.learn_one(x) for x in xs])
-        except Exception as exc:  # noqa: BLE001 - find the record that fails, keep the rest
-            log.warning("assigning a batch failed (%s); retrying one article at a time", failure(exc))
-        kept, assignments = [], []
-        for a, x in zip(articles, xs, strict=True):
-            try:  # an article learned before the failure is predicted, not learned twice
-                assignments.append(learn_many([x])[0] if learn_many else self.clusterer.learn_one(x))
-                kept.append(a)
-            except Exception as exc:  # noqa: BLE001
-                with self.store.transaction():
-                    self._reject(report, Rejection(a.origin, f"could not score: {failure(exc)}", id=a.id))
-        return kept, assignments
+    def _ensure_held(self, article_ids: Iterable[str]) -> None:
+        """Bring the stories of ``article_ids`` into the working set (a correction of an older story)."""
+        if not self._own_clusterer:
+            return
+        held = self.clusterer.assignments()
+        if any(a not in held for a in article_ids) and self.working.pin(article_ids):
+            self._clusterer = None
 
-    def _record_turned_copies(self, clusterer: Any = None) -> None:
-        """Mark stored articles as copies of an arrival published before them that they reproduce."""
-        turned: dict[str, str] = getattr(clusterer or self.clusterer, "pop_turned_copies", dict)()
+    def _record_turned_copies(self, assignments: Iterable[Any]) -> None:
+        """Mark stored articles as copies of an arrival published before them that they reproduce (an
+        assignment's ``turned_copy``)."""
+        turned = {a.turned_copy: a.article_id for a in assignments if getattr(a, "turned_copy", None)}
         for copy, original in turned.items():
             m = self.store.membership(copy)
             o = self.store.membership(original)
@@ -379,6 +397,7 @@ class Pipeline:
                     self.store.add_redirect(ch.story_id, ch.other_id)  # its only article joined another story
                 self.store.audit(ch.action, ch.story_id, {**ch.as_dict(), "by": by})
             self._refresh_headlines(touched)
+            self._cover()
 
     # -- corrections ----------------------------------------------------------------------------
     def _story_of(self, article_id: str) -> str:
@@ -392,10 +411,11 @@ class Pipeline:
         sa, sb = self._story_of(a), self._story_of(b)
         if a == b:
             raise ConstraintError("an article is always in its own story")
+        self._ensure_held([a, b])
         c = self.clusterer
         with self.store.transaction():
             self.store.add_constraint("link", a, b)
-            c.constraints_.link(a, b)
+            c.add_constraint("link", a, b)
             if sa != sb:
                 c.move(b, sa)
                 m = self.store.membership(b) or {"evidence": {}}
@@ -403,20 +423,23 @@ class Pipeline:
                                                                "linked_to": a})
                 self._refresh_headlines({sa, sb})
             self.store.audit("link", sa, {"articles": [a, b], "from": sb})
+            self._cover()
         return sa
 
     def unlink(self, a: str) -> str:
         """Take article ``a`` out of its story into a story of its own, and keep it out; return the new id."""
         old = self._story_of(a)
+        self._ensure_held([a])
         c = self.clusterer
-        others = [m for m in c.stories_[old].members if m != a]
+        others = [m for m in c.members(old) if m != a]
         if not others:
             raise ConstraintError(f"article {a!r} is alone in its story already")
-        new = c.free_story_id([a])  # when ``a`` founded a live story (this one or another), that keeps its id
+        # when ``a`` founded a live story (this one or another, held or not), that keeps its id
+        new = c.free_story_id([a], taken=self.store.story_exists)
         with self.store.transaction():
             for o in others:
                 self.store.add_constraint("unlink", a, o)
-                c.constraints_.unlink(a, o)
+                c.add_constraint("unlink", a, o)
             c.move(a, new)
             self.store.upsert_story(new, self.store.get_article(a).title)
             m = self.store.membership(a) or {"evidence": {}}
@@ -424,23 +447,25 @@ class Pipeline:
                                                             "unlinked_from": old})
             self._refresh_headlines({old, new})
             self.store.audit("unlink", old, {"article": a, "new_story": new})
+            self._cover()
         return new
 
     def split(self, story_id: str) -> list[str]:
         """Split a story into its two most separate groups, kept apart from now on; return both ids."""
         story_id = self.store.resolve_story(story_id)
+        self._ensure_held([m["id"] for m in self.store.story_members(story_id)[:1]])
         c = self.clusterer
-        if story_id not in c.stories_:
+        if not c.has_story(story_id):
             raise NotFound(f"no story with id {story_id!r}")
-        if len(c.stories_[story_id].members) < 2:
+        if len(c.members(story_id)) < 2:
             raise ConstraintError(f"story {story_id!r} has one article; nothing to split")
         changes = self.merger.split(c, [story_id], force=True)
         with self.store.transaction():
             for ch in changes:
                 for x in ch.articles:
-                    for y in c.stories_[story_id].members:
+                    for y in c.members(story_id):
                         self.store.add_constraint("unlink", x, y)
-                        c.constraints_.unlink(x, y)
+                        c.add_constraint("unlink", x, y)
             self._apply(changes, by="user split")
         return [story_id] + [ch.other_id for ch in changes]
 
@@ -460,6 +485,7 @@ class Pipeline:
         self.cache.embed(texts, progress=(lambda n: progress("done", n)) if progress else None)
         previous = self.store.get_setting("encoder")
         with self.store.transaction():
+            self.store.put_signals(self.extractor.extract(articles))  # the new encoder's vectors; centred below
             self.store.set_setting("encoder", self.encoder.fingerprint)
             self.store.set_setting("encoder_name", self.encoder.name)
             self.store.audit("reembed", None, {"from": previous, "to": self.encoder.fingerprint,
@@ -472,59 +498,81 @@ class Pipeline:
     def recluster(self, *, progress: Progress | None = None) -> dict[str, Any]:
         """Rebuild every story from stored embeddings (nothing re-embedded), keeping ids where membership holds."""
         self._check_encoder()
+        if self.store.signals_outdated():
+            self.upgrade_signals()
         rows = self.store.article_rows()
-        articles = {a.id: a for a in self.store.iter_articles()}
-        if progress:
-            progress("read", len(rows))
-        signals = {s.id: s for s in self.extractor.extract(list(articles.values()))}
-        # publication order, ingest order among equal dates (rows come in ingest order; sorted is stable)
-        order = sorted(rows, key=lambda r: r["published"] or "9999")
-        fresh = StoryClusterer(scorer=scorer_for(self.encoder))
-        fresh.set_constraints(self.constraints())
-        for i in range(0, len(order), self.batch_size):
-            fresh.learn_many([{"id": r["id"], "signals": signals[r["id"]]} for r in order[i : i + self.batch_size]])
-            if progress:
-                progress("done", len(order[i : i + self.batch_size]))
-        changes = self.merger.run(fresh)
+        fresh, assignments, changes = self._cluster_afresh(rows, progress)
         new_of = fresh.assignments()
         old_of = {r["id"]: r["story_id"] for r in rows}
-        # Keep an old id for each new story whose members mostly came from that old story.
-        sizes = Counter(new_of.values())
-        from_old: dict[str, Counter[str]] = {}  # new story -> how many members each old story gave it
-        for aid, sid in new_of.items():
-            if old_of.get(aid):
-                from_old.setdefault(sid, Counter())[old_of[aid]] += 1
-        rename: dict[str, str] = {}
-        used: set[str] = set()
-        for sid in sorted(sizes, key=lambda k: (-sizes[k], k)):
-            counts = from_old.get(sid, Counter())
-            best = max(sorted(counts), key=lambda k: counts[k], default=None)
-            if best and best not in used and counts[best] * 2 > sizes[sid]:
-                rename[sid] = best
-                used.add(best)
+        rename = _kept_ids(new_of, old_of)
         final = {aid: rename.get(sid, sid) for aid, sid in new_of.items()}
+        fresh.relabel(final)
+        moved = [aid for aid in final if final[aid] != old_of.get(aid)]
+        with self.store.transaction():
+            self._record_turned_copies(assignments)  # in publication order a copy seldom comes first, but it can
+            self._write_moves(final, old_of, moved)
+            self._save_state(fresh, list(final), replace=True)  # centred anew, in publication order
+            self.store.set_setting("index_pending", "0")
+            self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
+                                                 "stories": len(set(final.values())),
+                                                 "merges_and_splits": [c.as_dict() for c in changes]})
+        self._clusterer = None if self._own_clusterer else fresh  # ours holds the working set only
+        return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
+                "kept_ids": len(rename)}
+
+    def _cluster_afresh(self, rows: list[dict[str, Any]], progress: Progress | None) -> tuple[Any, list[Any], list]:
+        """Return a fresh clusterer that learned ``rows`` in publication order, its assignments and the changes
+        of the merge/split pass after them."""
+        if progress:
+            progress("read", len(rows))
+        signals = self.store.get_signals([r["id"] for r in rows])  # persisted at ingest: nothing recomputed
+        # publication order, ingest order among equal dates (rows come in ingest order; sorted is stable)
+        order = sorted(rows, key=lambda r: r["published"] or "9999")
+        fresh = build_clusterer(self.encoder)
+        fresh.set_constraints(self.constraints())
+        assignments: list[Any] = []
+        for i in range(0, len(order), self.batch_size):
+            part = order[i : i + self.batch_size]
+            assignments += fresh.learn_many([{"id": r["id"], "signals": signals[r["id"]]} for r in part])
+            if progress:
+                progress("done", len(part))
+        return fresh, assignments, self.merger.run(fresh)
+
+    def _write_moves(self, final: dict[str, str], old_of: dict[str, str | None], moved: list[str]) -> None:
+        """Write the reclustered memberships of ``moved``, redirect the stories that are gone, refresh headlines."""
+        titles = {r["id"]: r["title"] for r in self.store.article_titles()} if moved else {}
+        for aid in moved:
+            m = self.store.membership(aid) or {"score": None, "evidence": {}}
+            if not self.store.story_exists(final[aid]):
+                self.store.upsert_story(final[aid], titles[aid])
+            self.store.assign(aid, final[aid], score=m["score"],
+                              evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
         to_new: dict[str, Counter[str]] = {}  # old story -> where its members went
         for aid, old in old_of.items():
             if old:
                 to_new.setdefault(old, Counter())[final[aid]] += 1
-        fresh.relabel(final)
-        moved = [aid for aid in final if final[aid] != old_of.get(aid)]
-        with self.store.transaction():
-            self._record_turned_copies(fresh)  # in publication order a copy seldom comes first, but it can
-            for aid in moved:
-                m = self.store.membership(aid) or {"score": None, "evidence": {}}
-                if not self.store.story_exists(final[aid]):
-                    self.store.upsert_story(final[aid], articles[aid].title)
-                self.store.assign(aid, final[aid], score=m["score"],
-                                  evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
-            gone = {s for s in old_of.values() if s} - set(final.values())
-            for sid in gone:
-                went = to_new[sid]
-                self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
-            self._refresh_headlines({final[a] for a in moved} | {old_of[a] for a in moved if old_of.get(a)} | gone)
-            self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
-                                                 "stories": len(set(final.values())),
-                                                 "merges_and_splits": [c.as_dict() for c in changes]})
-        self._clusterer = fresh
-        return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
-                "kept_ids": len(rename)}
+        gone = {s for s in old_of.values() if s} - set(final.values())
+        for sid in gone:
+            went = to_new[sid]
+            self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
+        was = {o for a in moved if (o := old_of.get(a))}
+        self._refresh_headlines({final[a] for a in moved} | was | gone)
+
+
+def _kept_ids(new_of: dict[str, str], old_of: dict[str, str | None]) -> dict[str, str]:
+    """Return new story id -> the old id it keeps: an old story that gave it most of its members."""
+    sizes = Counter(new_of.values())
+    from_old: dict[str, Counter[str]] = {}  # new story -> how many members each old story gave it
+    for aid, sid in new_of.items():
+        old = old_of.get(aid)
+        if old:
+            from_old.setdefault(sid, Counter())[old] += 1
+    rename: dict[str, str] = {}
+    used: set[str] = set()
+    for sid in sorted(sizes, key=lambda k: (-sizes[k], k)):
+        counts = from_old.get(sid, Counter())
+        best = max(sorted(counts), key=lambda k: counts[k], default=None)
+        if best and best not in used and counts[best] * 2 > sizes[sid]:
+            rename[sid] = best
+            used.add(best)
+    return rename

@@ -1,0 +1,88 @@
+"""The SQLite connection a store's parts share: WAL mode, migrations on open, nested transactions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ...errors import StoreError
+from .._migrations import migrate
+
+__all__ = ["SqliteConnection", "default_db_path", "now"]
+
+
+def default_db_path() -> str:
+    """Return the store path: ``$BABELWIRE_DB`` or ``./babelwire.db``."""
+    from ... import settings
+
+    return settings.get("db") or "babelwire.db"
+
+
+def now() -> str:
+    """Return the current UTC time as ISO 8601 seconds (what the store records)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SqliteConnection:
+    """One SQLite file (WAL mode), created and migrated on open; ``":memory:"`` for tests."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, check_same_thread: bool = True) -> None:
+        self.path = str(path or default_db_path())
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=check_same_thread)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self.migrations_applied = migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable babelwire store ({exc})") from exc
+        self._depth = 0
+        self._lock = threading.RLock()
+        self.closed = False
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+        self.closed = True
+
+    def __enter__(self):  # noqa: ANN204 - returns the concrete store
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def data_version(self) -> int:
+        """Return a number that changes when another connection (another process) commits to the store."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block in one transaction (nested blocks join the outer one)."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            else:
+                self.db.execute("COMMIT")
+            finally:
+                self._depth = 0

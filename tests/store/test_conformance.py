@@ -1,0 +1,161 @@
+"""Store conformance: what every backend of the store interface must do, run against each backend.
+
+A new backend adds itself to ``BACKENDS`` (a name and a function returning a fresh,
+empty store); every test here then runs against it too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from babelwire import views
+from babelwire.errors import NotFound
+from babelwire.model import Article, Rejection
+from babelwire.signals.profile import ArticleSignals
+from babelwire.store import SqliteStore, StoreInterface
+
+BACKENDS = {"sqlite": lambda tmp_path: SqliteStore(tmp_path / "conformance.db")}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request, tmp_path):
+    s = BACKENDS[request.param](tmp_path)
+    yield s
+    s.close()
+
+
+def _article(i: str, **kw) -> Article:
+    base = dict(id=i, source="src", origin=f"/x/{i}.txt", format="text", read_at=datetime(2022, 2, 2, tzinfo=UTC),
+                raw=f"raw {i}", title=f"Title {i}", text=f"Body {i}", lang="en", published="2022-02-01")
+    base.update(kw)
+    return Article(**base)
+
+
+def _signals(i: str, day: float | None, seed: int = 0) -> ArticleSignals:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=8).astype(np.float32)
+    return ArticleSignals(id=i, lang="en", source="src", day=day, dated=day is not None, full=v, lead=v * 2,
+                          passages=np.stack([v, -v]), centred=v / 2, entities=Counter({"k1": 2, "k2": 1}),
+                          numbers={"42"}, minhash=rng.integers(0, 2**32, 16, dtype=np.uint32), script="Latn")
+
+
+def _with_story(s: StoreInterface, ids: list[str], sid: str = "s1", **kw) -> None:
+    with s.transaction():
+        for i in ids:
+            s.add_article(_article(i, **kw), embed_hash=f"h{i}")
+        s.upsert_story(sid, "Headline")
+        for i in ids:
+            s.assign(i, sid, score=0.5, evidence={})
+
+
+def test_implements_the_interface(backend):
+    assert isinstance(backend, SqliteStore)  # protocols are structural; every part's method must be there
+    for name in StoreInterface.__dict__:
+        if not name.startswith("_") and callable(getattr(StoreInterface, name, None)):
+            assert callable(getattr(backend, name)), name
+
+
+def test_articles_keep_ingest_order_and_round_trip(backend):
+    with backend.transaction():
+        for i in ("b", "a", "c"):
+            backend.add_article(_article(i), embed_hash=f"h{i}")
+    assert [a.id for a in backend.iter_articles()] == ["b", "a", "c"]
+    assert [a.id for a in backend.iter_articles(["c", "b"])] == ["b", "c"]
+    assert [r["id"] for r in backend.article_rows()] == ["b", "a", "c"]
+    assert backend.get_article("a").raw == "raw a" and backend.has_article("a") and backend.has_articles()
+    with pytest.raises(NotFound):
+        backend.get_article("nope")
+
+
+def test_a_transaction_rolls_back_everything(backend):
+    with pytest.raises(ValueError), backend.transaction():
+        backend.add_article(_article("a"), embed_hash="h")
+        backend.add_rejection(Rejection("/x", "bad"))
+        backend.line_observe("src", ["k"])
+        raise ValueError("interrupted")
+    assert not backend.has_articles() and backend.rejections() == [] and backend.line_documents("src") == 0
+
+
+def test_memberships_have_decision_columns(backend):
+    _with_story(backend, ["a", "b"])
+    with backend.transaction():
+        backend.assign("b", "s1", score=1.0, evidence={"reason": "copy", "copy_of": "a", "copy_kind": "near-verbatim",
+                                                       "copy_similarity": 0.91})
+    rows = {r["id"]: r for r in backend.article_rows()}
+    assert (rows["b"]["copy_of"], rows["b"]["copy_kind"], rows["b"]["copy_similarity"]) == ("a", "near-verbatim", 0.91)
+    assert rows["a"]["copy_of"] is None
+    assert backend.story_members("s1")[1]["copy_of"] == "a"
+
+
+def test_story_views_follow_redirects(backend):
+    _with_story(backend, ["a"], "s1")
+    _with_story(backend, ["b"], "s2", lang="de")
+    with backend.transaction():
+        backend.assign("b", "s1", score=None, evidence={})
+        backend.delete_story("s2")
+        backend.add_redirect("s2", "s1")
+    assert views.story(backend, "s2")["id"] == "s1" and views.story(backend, "s1")["article_count"] == 2
+    assert [s["id"] for s in views.stories(backend, lang="de")] == ["s1"]
+    assert views.facets(backend)["lang"] == [("de", 1), ("en", 1)]
+    assert [a["id"] for a in views.article_summaries(backend)] == ["b", "a"]
+
+
+def test_signals_round_trip_with_totals(backend):
+    _with_story(backend, ["a", "b"])
+    with backend.transaction():
+        backend.put_signals([_signals("a", 738000.5), _signals("b", None, 1)], clock=738000.5)
+        backend.put_totals({"sum_full": (2, np.arange(8.0))}, 2, {"k1": 2, "k2": 1})
+    got = backend.get_signals(["a", "b"])
+    a = got["a"]
+    assert a.entities == Counter({"k1": 2, "k2": 1}) and a.numbers == {"42"} and a.dated and a.script == "Latn"
+    assert a.minhash.dtype == np.uint32 and np.array_equal(a.passages, _signals("a", 1.0).passages)
+    assert backend.signals_outdated() == 0 and backend.newest_day() == 738000.5
+    vectors, docs, df = backend.totals(["k1"])
+    assert docs == 2 and df == {"k1": 2} and np.array_equal(vectors["sum_full"][1], np.arange(8.0))
+
+
+def test_working_set_queries(backend):
+    _with_story(backend, ["old"], "s-old")
+    _with_story(backend, ["new", "undated"], "s-new")
+    with backend.transaction():
+        backend.put_signals([_signals("old", 100.0), _signals("new", 200.0)])
+        backend.put_signals([_signals("undated", None)], clock=200.0)
+    assert backend.working_set_ids(150.0) == {"new", "undated"}
+    assert [r["id"] for r in backend.working_set_rows(150.0)] == ["new", "undated"]
+    with backend.transaction():
+        backend.set_pins(["old"])
+    assert backend.working_set_ids(150.0) == {"old", "new", "undated"} and backend.pinned() == {"old"}
+    assert backend.stories_dated_between(99.0, 101.0) == {"s-old": "old"}
+
+
+def test_corrections_feeds_and_settings(backend):
+    with backend.transaction():
+        backend.add_constraint("link", "a", "b")
+        backend.audit("link", "s1", {"articles": ["a", "b"]})
+        backend.add_rejection(Rejection("/x/1.txt", "empty", id="1"))
+        backend.add_duplicate("2", "/x/2.txt", "1", "identical clean text")
+        backend.line_observe("src", ["k", "k", "j"])
+        backend.set_setting("encoder", "fake/64")
+    assert backend.constraints() == [("link", "a", "b")] and backend.audit_log()[0]["action"] == "link"
+    assert backend.rejections()[0].reason == "empty" and backend.line_count("src", "k") == 1
+    assert backend.get_setting("encoder") == "fake/64" and backend.get_setting("nope") is None
+
+
+def test_nearest_articles(backend):
+    rng = np.random.default_rng(0)
+    ids = [f"a{i}" for i in range(30)]
+    with backend.transaction():
+        for i in ids:
+            backend.add_article(_article(i), embed_hash=f"h{i}")
+    vs = {f"h{i}": (v / np.linalg.norm(v)).astype(np.float32) for i, v in zip(ids, rng.normal(size=(30, 8)),
+                                                                             strict=True)}
+    backend.put_vectors(vs, encoder="e")
+    q = backend.article_vector("a7", encoder="e")
+    got = backend.nearest_articles(q, 5, encoder="e", chunk=7) if isinstance(backend, SqliteStore) else \
+        backend.nearest_articles(q, 5, encoder="e")
+    sims = {i: float(vs[f"h{i}"] @ q) for i in ids}
+    assert [g[0] for g in got] == sorted(ids, key=lambda i: -sims[i])[:5] and got[0][0] == "a7"

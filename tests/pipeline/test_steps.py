@@ -71,3 +71,43 @@ def test_the_pipeline_notices_another_process_writing(tmp_path):
         with Store(db) as other:  # another process ingests
             Pipeline(other, encoder="fake").ingest_documents([_raw("b", TEXT.replace("Varna", "Burgas"))])
         assert set(p.clusterer.assignments()) == {"a", "b"}
+
+
+def test_a_bug_in_a_dedupe_step_rejects_that_record_alone(tmp_path, monkeypatch):
+    with Store(tmp_path / "s.db") as store:
+        p = Pipeline(store, encoder="fake")
+        real = store.find_by_content
+        burgas = _raw("c", TEXT.replace("Varna", "Burgas"))
+        bad_hash = p.cleaner.clean(burgas).content_hash
+
+        def find_by_content(h):
+            if h == bad_hash:
+                raise KeyError("index broken")
+            return real(h)
+
+        monkeypatch.setattr(store, "find_by_content", find_by_content)
+        report = p.ingest_documents([_raw("a"), burgas, _raw("d", TEXT.replace("Varna", "Ruse"))])
+        assert report.stored == ["a", "d"]  # the cleaned article of "c" went with its rejection
+        (rej,) = report.rejected
+        assert rej.id == "c" and rej.reason.startswith("KeyError: 'index broken' (at ")
+        assert "test_steps.py:" in rej.reason
+        assert [(r.id, r.reason) for r in store.rejections()] == [("c", rej.reason)]
+        assert {r.id: r.status for r in report.results} == {"a": "stored", "c": "rejected", "d": "stored"}
+
+
+def test_an_embedding_failure_is_rejected_in_the_batch_transaction(tmp_path, monkeypatch):
+    with Store(tmp_path / "s.db") as store:
+        p = Pipeline(store, encoder="fake")
+        real = p.extractor.extract
+
+        def extract(articles):
+            if any(a.id == "c" for a in articles):
+                raise RuntimeError("no vector")
+            return real(articles)
+
+        monkeypatch.setattr(p.extractor, "extract", extract)
+        report = p.ingest_documents([_raw("a"), _raw("c", TEXT.replace("Varna", "Burgas"))])
+        assert report.stored == ["a"]
+        assert [(r.id, r.reason.split(" (at ")[0]) for r in store.rejections()] == [
+            ("c", "could not embed: RuntimeError: no vector")]
+        assert store.membership("a") is not None and store.membership("c") is None

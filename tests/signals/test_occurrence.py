@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -131,3 +132,9 @@ def test_nothing_known_is_no_evidence():
     for x, y in ((None, some), (empty, some), (some, None)):
         assert compare(x, y).conflicts() == []
         assert (compare(x, y).day, compare(x, y).kind) == (0, 0)
+
+
+def test_an_occurrence_survives_json():
+    occ = occurrence_of("Call", "GENEVA (Reuters) - The call lasted 45 minutes on 1 February.", "en", None)
+    assert not occ.empty
+    assert Occurrence.from_json(json.loads(json.dumps(occ.as_json()))) == occ

@@ -52,6 +52,19 @@ class Occurrence:
     def empty(self) -> bool:
         return not (self.days or self.weekdays or self.quantities or self.places or self.kinds)
 
+    def as_json(self) -> dict[str, list]:
+        """Return the occurrence as JSON-ready lists (sorted, so equal occurrences give equal JSON)."""
+        return {"days": sorted(self.days), "weekdays": sorted(self.weekdays),
+                "quantities": sorted([u, v] for u, v in self.quantities), "places": sorted(self.places),
+                "kinds": sorted(self.kinds)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list]) -> Occurrence:
+        """Return the occurrence ``as_json`` wrote."""
+        return cls(frozenset(data.get("days", ())), frozenset(data.get("weekdays", ())),
+                   frozenset((str(u), float(v)) for u, v in data.get("quantities", ())),
+                   frozenset(data.get("places", ())), frozenset(data.get("kinds", ())))
+
 
 # -- days ---------------------------------------------------------------------------------
 

@@ -161,7 +161,7 @@ class MergeSplit:
                     if c.constraints_ and not c.constraints_.allows(sa.members, sb.members):
                         continue
                     score = self._set_score(c, sa.members, sb.members, sa.centroid(), sb.centroid())
-                    if score < threshold:
+                    if score < threshold or c.stories_contradict(sid, other):
                         continue
                     keep, gone = (sid, other) if first(sid) <= first(other) else (other, sid)
                     moved = list(c.stories_[gone].members)
@@ -246,8 +246,11 @@ class MergeSplit:
                 looked[aid] = step
                 day = _window_day(s)
                 candidates = [sid for sid in sorted(neighbour_stories - {own})
-                              if c.stories_[sid].in_window(day, c.window_days) and c._allowed(aid, sid)]
+                              if c.stories_[sid].in_window(day, c.window_days) and c._allowed(aid, sid)
+                              and not c.contradicts(s, sid)]
                 *candidate_fits, own_fit = fits(aid, [*candidates, own])
+                if own_fit is not None and c.contradicts(s, own, exclude=aid):
+                    own_fit = 0.0  # it contradicts what the rest of its story reports: it fits there no longer
                 best, best_sid = -1.0, None
                 for sid, f in zip(candidates, candidate_fits, strict=True):
                     if f is not None and f > best:

@@ -57,6 +57,10 @@ def test_yesterday_and_a_bare_weekday_resolve_against_the_publication_date():
     assert days == {_doy(1, 28)}
 
 
+def test_a_lead_that_names_no_day_gives_none():
+    assert event_days("The ministers spoke by phone.", "en", date(2022, 2, 2)) == (frozenset(), frozenset())
+
+
 def test_without_a_publication_date_a_weekday_stays_a_weekday():
     days, weekdays = event_days("The ministers met on Friday in Geneva.", "en", None)
     assert not days and weekdays == {4}

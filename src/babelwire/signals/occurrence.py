@@ -90,8 +90,10 @@ def event_days(text: str, lang: str | None, published: date | None) -> tuple[fro
     """Return the days of the year and the weekdays ``text`` (a lead) gives for its event.
 
     With a publication date, "yesterday"/"today" and a bare weekday resolve to days
-    (the last such weekday on or before it), and a year-less date takes the year
-    that puts it on or before publication.
+    (the last such weekday on or before it), a year-less date takes the year that
+    puts it on or before publication. A lead that names no day gives none: taking
+    the publication day instead cost 0.01 cross-validated pair F1 on the development
+    pairs (a follow-up filed days later reads as another day).
     """
     mentions, weekdays = day_mentions(text, lang)
     days: set[int] = set()

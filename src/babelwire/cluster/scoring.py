@@ -13,7 +13,7 @@ import numpy as np
 
 from ..signals.centring import centred
 from ..signals.entities import DocumentFrequency, weighted_overlap
-from ..signals.occurrence import compare
+from ..signals.occurrence import compare_values
 from ..signals.profile import ArticleSignals
 
 __all__ = ["FEATURES", "PairScorer", "pair_features", "feature_matrix", "ScoredPair", "scorer_for", "load_params",
@@ -118,7 +118,7 @@ def feature_matrix(
     likewise comes from its signals, else from taking out ``mean_vector``.
     """
     n = len(others)
-    X = np.empty((n, len(FEATURES)))
+    X = np.zeros((n, len(FEATURES)))
     if n == 0:
         return X
     col = _COLUMN
@@ -161,17 +161,21 @@ def feature_matrix(
     return X
 
 
-_FACET_COLUMNS = tuple((f, _COLUMN[f"{f}_agree"], _COLUMN[f"{f}_conflict"], _COLUMN[has]) for f, has in _FACETS)
+# (position in compare_values' tuple, agree column, conflict column, has column) per facet
+_FACET_COLUMNS = tuple((i, _COLUMN[f"{f}_agree"], _COLUMN[f"{f}_conflict"], _COLUMN[has])
+                       for i, (f, has) in enumerate(_FACETS))
 
 
 def _occurrence_columns(row: np.ndarray, a: ArticleSignals, o: ArticleSignals, same_script: bool) -> None:
-    cmp = compare(a.occurrence, o.occurrence, names_a=a.entities.keys(), names_b=o.entities.keys(),
-                  same_script=same_script)
-    for facet, agree, conflict, has in _FACET_COLUMNS:
-        v = getattr(cmp, facet)
-        row[agree] = 1.0 if v > 0 else 0.0
-        row[conflict] = 1.0 if v < 0 else 0.0
-        row[has] = 1.0 if v else 0.0
+    if a.occurrence is None or o.occurrence is None:
+        return  # the row's occurrence columns are zeros already
+    values = compare_values(a.occurrence, o.occurrence, names_a=a.entities.keys(), names_b=o.entities.keys(),
+                            same_script=same_script)
+    for i, agree, conflict, has in _FACET_COLUMNS:
+        v = values[i]
+        if v:
+            row[agree if v > 0 else conflict] = 1.0
+            row[has] = 1.0
 
 
 @dataclass(slots=True)

@@ -24,7 +24,8 @@ from .entities import name_key
 from .numbers import iter_numbers
 from .passages import lead
 
-__all__ = ["FIXED_UNITS", "KIND_FAMILY", "Occurrence", "OccurrenceComparison", "occurrence_of", "compare", "event_kinds", "quantities",
+__all__ = ["FIXED_UNITS", "KIND_FAMILY", "Occurrence", "OccurrenceComparison", "occurrence_of", "compare",
+           "compare_values", "event_kinds", "quantities",
            "places", "event_days", "fold"]
 
 _LEAD_CHARS = 400
@@ -369,6 +370,7 @@ KIND_FAMILY = {"call": "encounter", "meeting": "encounter", "summit": "encounter
                "election": "vote", "strike": "mobilisation", "protest": "mobilisation"}
 
 
+@lru_cache(maxsize=4096)
 def _families(kinds: frozenset[str]) -> frozenset[str]:
     return frozenset(KIND_FAMILY.get(k, k) for k in kinds)
 
@@ -394,21 +396,29 @@ def _compare_days(a: Occurrence, b: Occurrence) -> int:
     return 0
 
 
-def _compare_quantities(a: Occurrence, b: Occurrence, only: frozenset[str] | None = None) -> int:
-    units = {u for u, _ in a.quantities} & {u for u, _ in b.quantities}
-    if only is not None:
-        units &= only
-    if not units:
-        return 0
-    agree = conflict = 0
-    for u in units:
-        va = [v for w, v in a.quantities if w == u]
-        vb = [v for w, v in b.quantities if w == u]
-        if any(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x in va for y in vb):
-            agree += 1
-        else:
-            conflict += 1
-    return 1 if agree >= conflict else -1
+def _compare_quantities(a: Occurrence, b: Occurrence) -> tuple[int, int]:
+    """Return how all shared units compare, and how the FIXED_UNITS among them compare."""
+    if not a.quantities or not b.quantities:
+        return 0, 0
+    by_a: dict[str, list[float]] = {}
+    for u, v in a.quantities:
+        by_a.setdefault(u, []).append(v)
+    by_b: dict[str, list[float]] = {}
+    for u, v in b.quantities:
+        if u in by_a:
+            by_b.setdefault(u, []).append(v)
+    if not by_b:
+        return 0, 0
+    agree = conflict = fixed_agree = fixed_conflict = 0
+    for u, vb in by_b.items():
+        same = any(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x in by_a[u] for y in vb)
+        agree += same
+        conflict += not same
+        if u in FIXED_UNITS:
+            fixed_agree += same
+            fixed_conflict += not same
+    fixed = 0 if not (fixed_agree or fixed_conflict) else (1 if fixed_agree >= fixed_conflict else -1)
+    return (1 if agree >= conflict else -1), fixed
 
 
 def _compare_places(a: Occurrence, b: Occurrence, ents_a: Set[str], ents_b: Set[str]) -> int:
@@ -427,12 +437,23 @@ def compare(a: Occurrence | None, b: Occurrence | None, *, names_a: Set[str] = f
     """Return how two occurrences compare; ``names_*`` are each article's name keys (a place one
     names and the other mentions anywhere is no contradiction); places are compared only within
     one script, since name keys of one place in two scripts need not meet."""
+    return OccurrenceComparison(*compare_values(a, b, names_a=names_a, names_b=names_b, same_script=same_script))
+
+
+def compare_values(a: Occurrence | None, b: Occurrence | None, *, names_a: Set[str] = frozenset(),
+                   names_b: Set[str] = frozenset(),
+                   same_script: bool = True) -> tuple[int, int, int, int, int, int]:
+    """Return ``compare``'s facets as a tuple (day, quantity, place, kind, measure, family): the pair
+    scorer's hot path, without building the comparison object."""
     if a is None or b is None or a.empty or b.empty:
-        return _UNKNOWN
+        return _NOTHING
     kind = family = 0
     if a.kinds and b.kinds:
         kind = 1 if a.kinds & b.kinds else -1
-        family = 1 if _families(a.kinds) & _families(b.kinds) else -1
+        family = 1 if kind > 0 or _families(a.kinds) & _families(b.kinds) else -1
     place = _compare_places(a, b, names_a, names_b) if same_script else 0
-    return OccurrenceComparison(_compare_days(a, b), _compare_quantities(a, b), place, kind,
-                                _compare_quantities(a, b, FIXED_UNITS), family)
+    quantity, measure = _compare_quantities(a, b)
+    return _compare_days(a, b), quantity, place, kind, measure, family
+
+
+_NOTHING = (0, 0, 0, 0, 0, 0)

@@ -7,7 +7,9 @@ Articles arrive in batches (``learn_many``, as the pipeline ingests them); the
 same number one at a time (``learn_one``) is timed after for comparison.
 Synthetic events: each a random direction; its reports are that direction plus
 noise (cosines like real same-story pairs), with names and numbers drawn from
-the event's own pool. Embeddings are "cached" (made up front), so this times the
+the event's own pool, and — where the clusterer reads them — the event's
+occurrence (its day, kind, place and a measured quantity), so that the conflict
+checks run as on real news. Embeddings are "cached" (made up front), so this times the
 online clusterer only: nearest neighbours, pair scoring, copies, bookkeeping.
 Prints figures; asserts nothing.
 """
@@ -26,6 +28,28 @@ import numpy as np
 from babelwire.cluster.merge import MergeSplit
 from babelwire.cluster.online import StoryClusterer
 from babelwire.signals.profile import ArticleSignals
+
+try:  # what the event reports, where this version of the clusterer reads it
+    from babelwire.signals.occurrence import Occurrence
+except ImportError:
+    Occurrence = None  # type: ignore[assignment,misc]
+
+_KINDS = ("call", "meeting", "vote", "quake", "attack", "match")
+
+
+def occurrence(e: int, rng: np.random.Generator):
+    """The occurrence of event ``e`` as one report gives it: each facet present in about half the reports
+    (drawn either way, so the vectors are the same whether this version reads occurrences or not)."""
+    present = rng.random(4) < 0.5
+    if Occurrence is None:
+        return {}
+    return {"occurrence": Occurrence(
+        days=frozenset({e % 366 + 1}) if present[0] else frozenset(),
+        weekdays=frozenset({e % 7}) if present[0] else frozenset(),
+        quantities=frozenset({("minute", float(10 + e % 50))}) if present[1] else frozenset(),
+        places=frozenset({f"p{e % 97}"}) if present[2] else frozenset(),
+        kinds=frozenset({_KINDS[e % len(_KINDS)]}) if present[3] else frozenset(),
+    )}
 
 
 def rss_mib() -> float:
@@ -52,7 +76,8 @@ def synthetic(n: int, *, dim: int = 384, per_event: int = 5, seed: int = 0) -> l
         day = 738000.0 + e * 0.02 + float(rng.random())
         out.append(ArticleSignals(id=f"a{i}", lang=("en", "de", "bg")[i % 3], source=f"s{i % 50}", day=day,
                                   full=v, lead=v, passages=v[None, :], entities=ents,
-                                  numbers={str(e), str(e * 7)}, minhash=rng.integers(0, 2**32, 64, dtype=np.uint64)))
+                                  numbers={str(e), str(e * 7)}, minhash=rng.integers(0, 2**32, 64, dtype=np.uint64),
+                                  **occurrence(e, rng)))
     return out
 
 

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from babelwire.evaluate.datasets import load_pairs
-from babelwire.evaluate.pairs import CLEAR_WEIGHT, L2, TIME_PRIOR, build_pair_table, train_params
+from babelwire.evaluate.pairs import CLEAR_WEIGHT, TIME_PRIOR, build_pair_table, fit_scorer, train_params
 from babelwire.pipeline import Pipeline
 from babelwire.signals import get_encoder
 from babelwire.store import Store
@@ -29,7 +29,8 @@ def main() -> None:
     ap.add_argument("directory", help="dataset folder with articles.jsonl and pairs.jsonl")
     ap.add_argument("--db", default="train-scorer.db", help="store caching the embeddings")
     ap.add_argument("--encoder", default=None, help="encoder (default: the fastest installed)")
-    ap.add_argument("--l2", type=float, default=L2, help="L2 regularisation strength")
+    ap.add_argument("--l2", type=float, default=None,
+                    help="L2 regularisation strength (default: chosen by cross-validation among L2_GRID)")
     ap.add_argument("--clear-weight", type=float, default=CLEAR_WEIGHT,
                     help="weight of clearly same / clearly different pairs against ambiguous ones")
     ap.add_argument("--out", default=str(OUT), help="parameter file to write")
@@ -42,12 +43,16 @@ def main() -> None:
     args = ap.parse_args()
     encoder = get_encoder(args.encoder)
     table = build_pair_table(load_pairs(args.directory), Pipeline(Store(args.db), encoder=encoder))
-    params = train_params(table, l2=args.l2, clear_weight=args.clear_weight)
+    if args.l2 is None and args.clear_weight == CLEAR_WEIGHT:
+        params = fit_scorer(table)  # L2 chosen by cross-validation on the pairs
+    else:
+        params = train_params(table, l2=args.l2 or 10.0, clear_weight=args.clear_weight)
     # The rated pairs carry no publication dates, so the time gap cannot be learned from them:
     # a declared prior says that reports more than a few days apart are rarely one story.
     params["time_prior"] = {"grace_days": args.grace_days, "per_day": args.per_day, "max": args.max_penalty}
     params["trained_on"] = {"dataset": Path(args.directory).name, "pairs": len(table.pairs),
-                            "encoder": encoder.fingerprint, "l2": args.l2,
+                            "encoder": encoder.fingerprint,
+                            "l2": params.get("chosen_by_cv", {}).get("l2", args.l2),
                             "clear_weight": args.clear_weight}
     Path(args.out).write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
     weights = dict(zip(params["features"], params["weights"], strict=True))

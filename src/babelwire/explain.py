@@ -24,7 +24,23 @@ _SIGNAL_NAMES = {
     "numbers": "shared numbers",
     "has_numbers": "both give numbers",
     "same_source": "same outlet",
+    "day_agree": "the event's day agrees",
+    "day_conflict": "the event's day differs",
+    "has_days": "both give the event's day",
+    "quantity_agree": "the same measured quantity agrees",
+    "quantity_conflict": "the same measured quantity differs",
+    "has_quantities": "both measure the same quantity",
+    "place_agree": "the event's place agrees",
+    "place_conflict": "the event's place differs",
+    "has_places": "both give the event's place",
+    "kind_agree": "the kind of event agrees",
+    "kind_conflict": "the kind of event differs",
+    "has_kinds": "both name the kind of event",
 }
+
+
+_FACT_NAMES = {"day": "event's day", "place": "place", "kind": "kind of event", "quantity": "figures",
+               "measure": "fixed figures (magnitude, duration, votes)"}
 
 
 def explain_text(article: dict[str, Any]) -> str:
@@ -51,6 +67,10 @@ def explain_text(article: dict[str, Any]) -> str:
                      f"{ev['story_score']} (threshold {ev['threshold']}).")
     else:
         lines.append("It opened a new story: no earlier story was close enough (or in its time window).")
+    for r in ev.get("refused", []):
+        lines.append(f"It did not join story {r['story']} (scored {r['story_score']}): it reports another "
+                     f"occurrence of that kind of event — its {' and '.join(_FACT_NAMES.get(f, f) for f in r['conflicts'])} "
+                     "contradicts what most of that story's articles report.")
     for m in ev.get("matches", []):
         lines.append(f"  match {m['article']}: probability {m['probability']}")
     contrib = ev.get("contributions") or {}

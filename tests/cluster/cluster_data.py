@@ -11,7 +11,8 @@ from babelwire.cluster.scoring import FEATURES, PairScorer
 # A scorer on whole-text cosine alone (probability 0.5 at cosine 0.8), calibrated for ``event_stream``.
 COS_ONLY = PairScorer(params={
     "features": list(FEATURES),
-    "mean": [0.8] + [0.0] * 15, "scale": [0.05] + [1.0] * 15, "weights": [3.0] + [0.0] * 15,
+    "mean": [0.8] + [0.0] * (len(FEATURES) - 1), "scale": [0.05] + [1.0] * (len(FEATURES) - 1),
+    "weights": [3.0] + [0.0] * (len(FEATURES) - 1),
     "bias": 0.0, "threshold": 0.5, "default_background": 0.5,
 })
 

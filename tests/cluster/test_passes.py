@@ -446,7 +446,7 @@ def test_merge_rounds_look_again_only_where_something_changed():
     """Skipping stories whose probes found no changed story gives the merges of looking at them all again."""
     import copy
 
-    stream = _crowded_stream(2500, 10, seed=0)
+    stream = _crowded_stream(2500, 15, seed=0)  # events large enough that merges make more merges
     c = StoryClusterer()
     for i in range(0, len(stream), 32):
         c.learn_many(stream[i : i + 32])

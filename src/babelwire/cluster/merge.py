@@ -159,7 +159,7 @@ class MergeSplit:
                     if c.user_constraints() and not c.user_constraints().allows(sa.members, sb.members):
                         continue
                     score = self._set_score(c, sa.members, sb.members, sa.centroid(), sb.centroid())
-                    if score < threshold:
+                    if score < threshold or c.stories_contradict(sid, other):
                         continue
                     keep, gone = (sid, other) if first(sid) <= first(other) else (other, sid)
                     moved = list(c.story(gone).members)
@@ -241,10 +241,13 @@ class MergeSplit:
                     continue
                 step += 1
                 looked[aid] = step
-                day = c.window_day(aid)
+                day, s = c.window_day(aid), c.signals(aid)
                 candidates = [sid for sid in sorted(neighbour_stories - {own})
-                              if c.story(sid).in_window(day, c.window_days) and c.allowed(aid, sid)]
+                              if c.story(sid).in_window(day, c.window_days) and c.allowed(aid, sid)
+                              and not c.contradicts(s, sid)]
                 *candidate_fits, own_fit = fits(aid, [*candidates, own])
+                if own_fit is not None and c.contradicts(s, own, exclude=aid):
+                    own_fit = 0.0  # it contradicts what the rest of its story reports: it fits there no longer
                 best, best_sid = -1.0, None
                 for sid, f in zip(candidates, candidate_fits, strict=True):
                     if f is not None and f > best:

@@ -17,6 +17,7 @@ from ._index import VectorIndex
 from ._state import ClusterTotals
 from .constraints import Constraints
 from .copies import CopyDetector
+from .facts import contradicted, stories_contradict
 from .scoring import PairScorer
 
 __all__ = ["CentroidClusterer", "StoryClusterer", "as_signals"]
@@ -156,7 +157,12 @@ class StoryClusterer:
     the scorer's threshold, else opens a new story.
     Copies join their original's story. User constraints (must-link /
     cannot-link) override both. Neighbours whose cosine is more than
-    ``cosine_margin`` below the nearest one are not scored.
+    ``cosine_margin`` below the nearest one are not scored. With
+    ``story_facts``, a story whose established facts say the article reports
+    another occurrence of its kind of event (another day or fixed figure, as most
+    of up to ``fact_members`` of its members that can be compared say:
+    cluster/facts.py) is refused however well it scores, and the next-best story
+    is tried.
     """
 
     def __init__(
@@ -171,6 +177,8 @@ class StoryClusterer:
         copies: bool = True,
         linkage: str = "top2",
         cosine_margin: float = 0.3,
+        story_facts: bool = True,
+        fact_members: int = 8,
     ) -> None:
         self.scorer = scorer
         self.window_days = window_days
@@ -181,6 +189,8 @@ class StoryClusterer:
         self.copies = copies
         self.linkage = linkage
         self.cosine_margin = cosine_margin
+        self.story_facts = story_facts
+        self.fact_members = fact_members
 
     # -- state -----------------------------------------------------------------------------
     def _init(self, dim: int) -> None:
@@ -277,7 +287,7 @@ class StoryClusterer:
         flat = [m for _, members in allowed for m in members]
         probs, X, days = self.scorer_.score_all(s, [self.signals_[m] for m in flat], df=self.df_, centre=centre)
         row_of = {m: i for i, m in enumerate(flat)}
-        best_sid, best_score, best_detail = None, -1.0, None
+        ranked: list[tuple[float, str, list[tuple[float, str]]]] = []
         i = 0
         for sid, members in allowed:
             scored = sorted(zip(probs[i : i + len(members)].tolist(), members, strict=True), key=lambda t: -t[0])
@@ -286,9 +296,14 @@ class StoryClusterer:
             top2 = ps[:2]
             story_score = (ps[0] if self.linkage == "max" else
                            sum(top2) / len(top2) if self.linkage == "top2" else sum(ps) / len(ps))
-            if story_score > best_score:
-                best_sid, best_score, best_detail = sid, story_score, scored
-        if best_detail is not None:
+            ranked.append((story_score, sid, scored))
+        ranked.sort(key=lambda t: -t[0])  # stable: of equal scores, the first candidate
+        joined, refused = self._first_joinable(s, ranked)
+        best = joined or (ranked[0] if ranked else None)
+        if refused:
+            evidence["refused"] = refused
+        if best is not None:
+            best_score, best_sid, best_detail = best
             top_member = best_detail[0][1]
             top = self.scorer_.scored(X[row_of[top_member]], days[row_of[top_member]])
             evidence.update(
@@ -298,10 +313,40 @@ class StoryClusterer:
                 **{k: v for k, v in top.evidence().items() if k in ("signals", "contributions")},
             )
             evidence["candidate_story"] = best_sid
-        if best_sid is not None and best_score >= self.threshold_:
+        if joined is not None:
             evidence.pop("candidate_story", None)
-            return Assignment(aid, best_sid, False, best_score, evidence)
-        return Assignment(aid, story_id_for(aid), True, best_score if best_sid else None, evidence)
+            return Assignment(aid, joined[1], False, joined[0], evidence)
+        return Assignment(aid, story_id_for(aid), True, best[0] if best else None, evidence)
+
+    def _first_joinable(self, s: ArticleSignals, ranked: list[tuple[float, str, list[tuple[float, str]]]]
+                        ) -> tuple[tuple[float, str, list[tuple[float, str]]] | None, list[dict[str, Any]]]:
+        """Return the best-scoring story at the threshold that ``s`` does not contradict (or None), and
+        the better-scoring ones it was refused by, with the facts in conflict."""
+        refused: list[dict[str, Any]] = []
+        for cand in ranked:
+            if cand[0] < self.threshold_:
+                break
+            facets = self.contradicts(s, cand[1])
+            if not facets:
+                return cand, refused
+            refused.append({"story": cand[1], "story_score": round(cand[0], 4), "conflicts": facets})
+        return None, refused
+
+    def contradicts(self, s: ArticleSignals, story_id: str, *, exclude: str | None = None) -> list[str]:
+        """Return the facts of story ``story_id`` (day, place, kind) that the signals ``s`` contradict;
+        empty when ``story_facts`` is off. ``exclude``: a member left out (the article itself)."""
+        if not getattr(self, "story_facts", True):
+            return []
+        members = [m for m in self.stories_[story_id].members if m != exclude][: self.fact_members]
+        return contradicted(s, [self.signals_[m] for m in members])
+
+    def stories_contradict(self, a: str, b: str) -> list[str]:
+        """Return the facts (day, place, kind) on which stories ``a`` and ``b`` contradict each other, as
+        up to ``fact_members`` members of each say; empty when ``story_facts`` is off."""
+        if not getattr(self, "story_facts", True):
+            return []
+        ma, mb = ([self.signals_[m] for m in self.stories_[sid].members[: self.fact_members]] for sid in (a, b))
+        return stories_contradict(ma, mb)
 
     def allowed(self, article_id: str, story_id: str) -> bool:
         """Return True when the user's corrections let ``article_id`` join ``story_id``."""

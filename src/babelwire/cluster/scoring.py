@@ -13,6 +13,7 @@ import numpy as np
 
 from ..signals.centring import centred
 from ..signals.entities import DocumentFrequency, weighted_overlap
+from ..signals.occurrence import compare_values
 from ..signals.profile import ArticleSignals
 
 __all__ = ["FEATURES", "PairScorer", "pair_features", "feature_matrix", "ScoredPair", "scorer_for", "load_params",
@@ -38,7 +39,24 @@ FEATURES: tuple[str, ...] = (
     "numbers",
     "has_numbers",
     "same_source",
+    # Is it the same occurrence? (signals/occurrence.py): the event's day, measured quantities,
+    # place and kind, each agreeing, contradicting, or unknown.
+    "day_agree",
+    "day_conflict",
+    "has_days",
+    "quantity_agree",
+    "quantity_conflict",
+    "has_quantities",
+    "place_agree",
+    "place_conflict",
+    "has_places",
+    "kind_agree",
+    "kind_conflict",
+    "has_kinds",
 )
+
+# Each occurrence facet and the name of its "has" column.
+_FACETS = (("day", "has_days"), ("quantity", "has_quantities"), ("place", "has_places"), ("kind", "has_kinds"))
 
 
 _COLUMN = {f: i for i, f in enumerate(FEATURES)}
@@ -100,7 +118,7 @@ def feature_matrix(
     likewise comes from its signals, else from taking out ``mean_vector``.
     """
     n = len(others)
-    X = np.empty((n, len(FEATURES)))
+    X = np.zeros((n, len(FEATURES)))
     if n == 0:
         return X
     col = _COLUMN
@@ -139,7 +157,25 @@ def feature_matrix(
         row[col["numbers"]] = num or 0.0
         row[col["has_numbers"]] = 0.0 if num is None else 1.0
         row[col["same_source"]] = 1.0 if a.source and a.source == o.source else 0.0
+        _occurrence_columns(row, a, o, cross_script == 0.0)
     return X
+
+
+# (position in compare_values' tuple, agree column, conflict column, has column) per facet
+_FACET_COLUMNS = tuple((i, _COLUMN[f"{f}_agree"], _COLUMN[f"{f}_conflict"], _COLUMN[has])
+                       for i, (f, has) in enumerate(_FACETS))
+
+
+def _occurrence_columns(row: np.ndarray, a: ArticleSignals, o: ArticleSignals, same_script: bool) -> None:
+    if a.occurrence is None or o.occurrence is None:
+        return  # the row's occurrence columns are zeros already
+    values = compare_values(a.occurrence, o.occurrence, names_a=a.entities.keys(), names_b=o.entities.keys(),
+                            same_script=same_script)
+    for i, agree, conflict, has in _FACET_COLUMNS:
+        v = values[i]
+        if v:
+            row[agree if v > 0 else conflict] = 1.0
+            row[has] = 1.0
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from ..signals.profile import ArticleSignals
 from ..store import Store
 from .datasets import load_pairs
 from .metrics import bcubed, prf
-from .pairs import build_pair_table, pair_folds, train_params
+from .pairs import build_pair_table, fit_scorer, pair_folds
 
 __all__ = ["evaluate_clusters", "cluster_signals", "load_gold"]
 
@@ -171,7 +171,7 @@ def _cross_validated(
     actual: list[bool] = []
     for k in range(folds):
         log.info("cross-validation: fold %d of %d", k + 1, folds)
-        scorer = PairScorer(params=train_params(table, np.where(fold != k)[0]))
+        scorer = PairScorer(params=fit_scorer(table, np.where(fold != k)[0]))
         assign = expand(cluster_signals(signals, encoder=pipeline.encoder, scorer=scorer))
         for i in np.where(fold == k)[0]:
             p = table.pairs[i]

@@ -65,8 +65,9 @@ def load_pairs(directory: str | Path) -> PairDataset:
             raise ReadError(f"{pairs_path}:{n}: not a pair record ({exc})") from exc
         overall = rec.get("overall")
         same = rec.get("same_story")
-        # Machine-translated variants of one original pair share its rating: keep them in one fold.
-        group = "_".join(sorted(_LANG_SUFFIX.sub("", i) for i in (id1, id2)))
+        # Machine-translated variants of one original pair share its rating: keep them in one fold;
+        # a set that names its groups (the pairs of one event and its look-alike) keeps those together.
+        group = str(rec.get("group") or "_".join(sorted(_LANG_SUFFIX.sub("", i) for i in (id1, id2))))
         pairs.append(
             RatedPair(id1, id2, float(overall) if overall is not None else None,
                       bool(same) if same is not None else None, group)

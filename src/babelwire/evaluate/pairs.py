@@ -20,7 +20,7 @@ from .metrics import pearson, prf, spearman
 # to learn this from, so it is a declared prior: no cost within 3 days, then 0.4 log-odds a day.
 TIME_PRIOR = {"grace_days": 3.0, "per_day": 0.4, "max": 6.0}
 
-__all__ = ["CLEAR_WEIGHT", "L2", "PairTable", "build_pair_table", "evaluate_pairs", "report", "cross_validate",
+__all__ = ["CLEAR_WEIGHT", "L2", "L2_GRID", "choose_l2", "fit_scorer", "PairTable", "build_pair_table", "evaluate_pairs", "report", "cross_validate",
            "train_params", "pair_folds"]
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,9 @@ def _best_threshold(p: np.ndarray, labels: list[bool | None]) -> float:
     return best
 
 
-# The packaged scorer's training settings (scripts/train_scorer.py): the best cross-validated F1 on
-# semeval-dev over L2 1-100 and clear-pair weights 1-10. Cross-validation trains each fold with them too.
+# The L2 strengths ``fit_scorer`` chooses among by inner cross-validation; the default when fitting
+# without a choice (tests, a fixed setting); clear pairs weigh as much as ambiguous ones.
+L2_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
 L2 = 10.0
 CLEAR_WEIGHT = 1.0
 
@@ -178,18 +179,52 @@ def train_params(
     return params
 
 
-def pair_folds(table: PairTable, *, folds: int = 5, seed: int = 0) -> np.ndarray:
-    """Return each pair's fold (0 … folds-1), drawn by pair group: machine-translated variants of one
-    pair never straddle folds."""
-    groups = sorted({p.group for p in table.pairs})
+def pair_folds(table: PairTable, *, folds: int = 5, seed: int = 0, idx: np.ndarray | None = None) -> np.ndarray:
+    """Return each pair's fold (0 … folds-1) — of the pairs at ``idx``, all by default — drawn by pair
+    group: machine-translated variants of one pair never straddle folds."""
+    pairs = table.pairs if idx is None else [table.pairs[i] for i in idx]
+    groups = sorted({p.group for p in pairs})
     rng = np.random.default_rng(seed)
     fold_of = {g: int(f) for g, f in zip(groups, rng.permutation(len(groups)) % folds, strict=True)}
-    return np.array([fold_of[p.group] for p in table.pairs], dtype=int)
+    return np.array([fold_of[p.group] for p in pairs], dtype=int)
+
+
+def choose_l2(table: PairTable, idx: np.ndarray, *, folds: int = 4, seed: int = 1) -> tuple[float, dict[float, float]]:
+    """Return the L2 strength of ``L2_GRID`` with the best cross-validated same-story F1 over the pairs
+    at ``idx`` alone (inner folds), and each strength's F1."""
+    inner = pair_folds(table, folds=folds, seed=seed, idx=idx)
+    labels = table.labels
+    scores: dict[float, float] = {}
+    for l2 in L2_GRID:
+        predicted: list[bool] = []
+        actual: list[bool] = []
+        for k in range(folds):
+            train, test = idx[inner != k], idx[inner == k]
+            params = train_params(table, train, l2=l2)
+            p = PairScorer(params=params).score_many(table.X[test])
+            for i, pi in zip(test.tolist(), p.tolist(), strict=True):
+                if labels[i] is not None:
+                    predicted.append(pi >= params["threshold"])
+                    actual.append(bool(labels[i]))
+        scores[l2] = prf(predicted, actual)["f1"] or 0.0
+    best = max(L2_GRID, key=lambda v: (round(scores[v], 6), v))  # ties: the stronger regularisation
+    return best, scores
+
+
+def fit_scorer(table: PairTable, idx: np.ndarray | None = None) -> dict[str, Any]:
+    """Return pair-scorer parameters for the pairs at ``idx`` (all by default), their L2 strength
+    chosen by cross-validation within those pairs alone: nested inside an outer fold, nothing the
+    outer fold judges has chosen anything."""
+    idx = np.arange(len(table.pairs)) if idx is None else idx
+    l2, scores = choose_l2(table, idx)
+    params = train_params(table, idx, l2=l2)
+    params["chosen_by_cv"] = {"l2": l2, "inner_f1": {str(k): round(v, 4) for k, v in scores.items()}}
+    return params
 
 
 def cross_validate(table: PairTable, *, folds: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray, float]:
-    """Return out-of-fold probabilities and decisions (each fold's scorer and threshold trained on the
-    other folds), and the mean threshold.
+    """Return out-of-fold probabilities and decisions (each fold's scorer, its L2 strength and its
+    threshold chosen and trained on the other folds: ``fit_scorer``), and the mean threshold.
 
     Folds are drawn by pair group, so machine-translated variants of one pair never straddle folds.
     """
@@ -199,7 +234,7 @@ def cross_validate(table: PairTable, *, folds: int = 5, seed: int = 0) -> tuple[
     thresholds = []
     for k in range(folds):
         train, test = np.where(fold != k)[0], np.where(fold == k)[0]
-        params = train_params(table, train)
+        params = fit_scorer(table, train)
         scorer = PairScorer(params=params)
         out[test] = scorer.score_many(table.X[test], None if table.days is None else table.days[test])
         decisions[test] = out[test] >= params["threshold"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-__all__ = ["number_keys"]
+__all__ = ["number_keys", "iter_numbers"]
 
 _NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,’']\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 # Magnitude words: stems of at least 4 letters match as prefixes ("хиляди", "millones"); shorter
@@ -27,27 +28,33 @@ def _value(intpart: str, frac: str | None) -> float:
     return float(f"{digits}.{frac}") if frac else float(digits)
 
 
+def iter_numbers(text: str) -> Iterator[tuple[float, int]]:
+    """Yield (value, end) for each number of ``text``: its value scaled by a magnitude word that follows
+    (``100 хиляди`` -> 100000), and where it ends (after the magnitude word, if any)."""
+    for m in _NUM.finditer(text):
+        try:
+            v = _value(m.group(1), m.group(2))
+        except ValueError:
+            continue
+        end = m.end()
+        tail = text[end : end + 16].lower()
+        stripped = tail.lstrip()
+        if stripped[:1] in _CJK_MULT:
+            v *= _CJK_MULT[stripped[0]]
+            end += len(tail) - len(stripped) + 1
+        elif (tok := _TOKEN.match(stripped)) is not None:
+            word = tok.group(0)
+            mult = _MULT_WORDS.get(word) or next((f for st, f in _MULT_STEMS.items() if word.startswith(st)), None)
+            if mult:
+                v *= mult
+                end += len(tail) - len(stripped) + tok.end()
+        yield v, end
+
+
 def number_keys(text: str) -> set[str]:
     """Return canonical keys of the informative numbers in ``text``.
 
     Numbers 0–10 are dropped (too common to tell stories apart); a number
     followed by a magnitude word is scaled (``100 хиляди`` -> 100000).
     """
-    out: set[str] = set()
-    for m in _NUM.finditer(text):
-        try:
-            v = _value(m.group(1), m.group(2))
-        except ValueError:
-            continue
-        tail = text[m.end() : m.end() + 16].lower().lstrip()
-        if tail[:1] in _CJK_MULT:
-            v *= _CJK_MULT[tail[0]]
-        elif (tok := _TOKEN.match(tail)) is not None:
-            word = tok.group(0)
-            mult = _MULT_WORDS.get(word) or next((f for st, f in _MULT_STEMS.items() if word.startswith(st)), None)
-            if mult:
-                v *= mult
-        if v <= 10 and v == int(v):
-            continue
-        out.add(f"{v:.6g}")
-    return out
+    return {f"{v:.6g}" for v, _ in iter_numbers(text) if not (v <= 10 and v == int(v))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from .cache import EmbeddingCache
 from .centring import LanguageMeans
 from .entities import DocumentFrequency, entity_keys
 from .numbers import number_keys
+from .occurrence import Occurrence, occurrence_of
 from .passages import lead, passages
 from .scripts import dominant_script
 from .sketch import minhash
@@ -43,6 +45,15 @@ class ArticleSignals:
     # The whole-text vector with its language's mean vector taken out (signals/centring.py): set by
     # the clusterer from its running means, or by set_backgrounds for a whole corpus.
     centred: np.ndarray | None = None
+    # What occurrence it reports (the event's day, quantities, place, kind): tells two events of one topic apart.
+    occurrence: Occurrence | None = None
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def publication_dated(article: Article, *, dateline_chars: int = 120) -> bool:
@@ -127,8 +138,9 @@ class SignalExtractor:
                     entities=entity_keys(f"{a.title}\n{a.text}", lang=a.lang),
                     numbers=number_keys(a.text),
                     minhash=minhash(a.text),
-                    dated=publication_dated(a),
+                    dated=(dated := publication_dated(a)),
                     script=dominant_script(a.text),
+                    occurrence=occurrence_of(a.title, a.text, a.lang, _date(a.published) if dated else None),
                 )
             )
         return out

@@ -18,13 +18,16 @@ from typing import Any
 
 import numpy as np
 
+from .occurrence import Occurrence
 from .profile import ArticleSignals
 
 __all__ = ["SIGNALS_VERSION", "FIELDS", "encode_signals", "decode_signals"]
 
-SIGNALS_VERSION = 1
+# 2: the occurrence (event day, quantities, places, kinds) joined the record
+SIGNALS_VERSION = 2
 
 # field -> codec. "json": a scalar as is; "set"/"tuple"/"counter": sorted list / list / {key: count};
+# "occurrence": Occurrence.as_json / from_json;
 # "array": a numpy array of any shape, its dtype and shape recorded; None stays None for every codec.
 FIELDS: dict[str, str] = {
     "lang": "json",
@@ -41,6 +44,7 @@ FIELDS: dict[str, str] = {
     "passages": "array",
     "centred": "array",
     "minhash": "array",
+    "occurrence": "occurrence",
 }
 
 _TO_JSON: dict[str, Callable[[Any], Any]] = {
@@ -48,12 +52,14 @@ _TO_JSON: dict[str, Callable[[Any], Any]] = {
     "set": lambda v: sorted(v),
     "tuple": list,
     "counter": lambda v: dict(sorted(v.items())),
+    "occurrence": lambda v: v.as_json(),
 }
 _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "json": lambda v: v,
     "set": set,
     "tuple": tuple,
     "counter": Counter,
+    "occurrence": Occurrence.from_json,
 }
 
 

@@ -467,11 +467,26 @@ def split(story_id, db, encoder):
 @db_option
 @encoder_option
 @format_option
+@click.option("--since", help="Rebuild only the stories with an article published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Rebuild only the stories with an article published on or before this date (YYYY-MM-DD).")
+@click.option("--undated", is_flag=True,
+              help="With --since/--until: also rebuild the stories that have no publication date at all.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def recluster(db, encoder, fmt, quiet):
-    """Rebuild every story from stored embeddings (no re-embedding), keeping ids where membership holds."""
+def recluster(db, encoder, fmt, since, until, undated, quiet):
+    """Rebuild every story from stored embeddings (no re-embedding), keeping ids where membership holds.
+
+    With --since and/or --until, only the stories of the articles published in that range (publication
+    dates, both days included) are rebuilt, whole: a story with a member in the range is rebuilt with all
+    its members, wherever their dates lie. Stories without a publication date are left alone unless
+    --undated is given; every other story stays as it is.
+    """
+    if undated and since is None and until is None:
+        raise click.UsageError("--undated needs --since or --until")
     with _pipeline(db, encoder) as pipe, _progress_bar(quiet) as bar:
-        result = pipe.recluster(progress=_one_bar(bar, "reclustering"))
+        if since is None and until is None:
+            result = pipe.recluster(progress=_one_bar(bar, "reclustering"))
+        else:
+            result = pipe.recluster_range(since, until, undated=undated, progress=_one_bar(bar, "reclustering"))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
     else:

@@ -12,6 +12,7 @@ __all__ = [
     "EncoderMismatch",
     "MissingDependency",
     "ConstraintError",
+    "InvalidArgument",
 ]
 
 
@@ -49,3 +50,7 @@ class MissingDependency(BabelwireError):
 
 class ConstraintError(BabelwireError):
     """A user correction contradicts another (e.g. link and unlink of the same pair)."""
+
+
+class InvalidArgument(BabelwireError, ValueError):
+    """An argument is malformed: a date that is not YYYY-MM-DD, a range that ends before it starts."""

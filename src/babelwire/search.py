@@ -43,6 +43,46 @@ def _snippet(text: str, terms: list[str], width: int = 220) -> str:
     return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
 
 
+def _article_hits(store: Store, ranked: dict[str, dict[str, Any]], terms: list[str], *, lang: str | None,
+                  limit: int) -> list[dict[str, Any]]:
+    """Return the best ``limit`` of the ``ranked`` articles (in ``lang`` when given), best first, each its
+    summary with its scores and a snippet around ``terms``."""
+    articles = []
+    for aid in sorted(ranked, key=lambda a: -ranked[a]["score"]):
+        a = store.get_article(aid)
+        if lang and a.lang != lang:
+            continue
+        m = store.membership(aid)
+        articles.append({
+            "id": a.id, "title": a.title, "lang": a.lang, "source": a.source, "published": a.published,
+            "story_id": m["story_id"] if m else None, **ranked[aid],
+            "score": round(ranked[aid]["score"], 6), "snippet": _snippet(a.text, terms),
+        })
+        if len(articles) >= limit:
+            break
+    return articles
+
+
+def _story_hits(store: Store, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the stories of the hits ``articles``, each in ``Store.stories``' shape plus ``score`` (its best
+    hit's) and ``matched`` (its hits' ids), best first."""
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for hit in articles:
+        if hit["story_id"]:
+            by_story.setdefault(hit["story_id"], []).append(hit)
+    stories = []
+    for sid, hits in by_story.items():  # one story at a time: far cheaper than filtering every story
+        try:
+            s = views.story(store, sid)
+        except NotFound:  # gone since the hit was read
+            continue
+        s["score"] = round(max(h["score"] for h in hits), 6)
+        s["matched"] = [h["id"] for h in hits]
+        stories.append(s)
+    stories.sort(key=lambda s: -s["score"])  # stable: equal scores keep their best hit's order
+    return stories
+
+
 class Searcher:
     """Searches one store, caching the matrix of article vectors until articles change.
 
@@ -112,12 +152,19 @@ class Searcher:
         out: dict[str, Any] = {"query": query, "mode": mode, "stories": [], "articles": [], "warnings": []}
         if not query:
             return out
-        pool = max(limit * 3, 50)
         terms = query_terms(query)
-        ranked: dict[str, dict[str, Any]] = {}
+        ranked = self._fused(store, query, terms, max(limit * 3, 50), mode, out["warnings"])
+        out["articles"] = _article_hits(store, ranked, terms, lang=lang, limit=limit)
+        out["stories"] = _story_hits(store, out["articles"])
+        return out
 
+    def _fused(self, store: Store, query: str, terms: list[str], pool: int, mode: Mode,
+               warnings: list[str]) -> dict[str, dict[str, Any]]:
+        """Return article id -> ``{"score", "cosine", "keyword_rank"}``: the reciprocal-rank fusion of the
+        best ``pool`` semantic and keyword hits (those ``mode`` asks for), in the order first found."""
+        ranked: dict[str, dict[str, Any]] = {}
         if mode in ("hybrid", "semantic"):
-            for rank, (aid, cos) in enumerate(self._semantic(store, query, pool, out["warnings"])):
+            for rank, (aid, cos) in enumerate(self._semantic(store, query, pool, warnings)):
                 hit = ranked.setdefault(aid, {"score": 0.0, "cosine": None, "keyword_rank": None})
                 hit["cosine"] = round(cos, 4)
                 hit["score"] += 1.0 / (self.rrf_k + rank + 1)
@@ -126,36 +173,7 @@ class Searcher:
                 hit = ranked.setdefault(aid, {"score": 0.0, "cosine": None, "keyword_rank": None})
                 hit["keyword_rank"] = rank + 1
                 hit["score"] += 1.0 / (self.rrf_k + rank + 1)
-
-        articles = []
-        for aid in sorted(ranked, key=lambda a: -ranked[a]["score"]):
-            a = store.get_article(aid)
-            if lang and a.lang != lang:
-                continue
-            m = store.membership(aid)
-            articles.append({
-                "id": a.id, "title": a.title, "lang": a.lang, "source": a.source, "published": a.published,
-                "story_id": m["story_id"] if m else None, **ranked[aid],
-                "score": round(ranked[aid]["score"], 6), "snippet": _snippet(a.text, terms),
-            })
-            if len(articles) >= limit:
-                break
-        out["articles"] = articles
-
-        by_story: dict[str, list[dict[str, Any]]] = {}
-        for hit in articles:
-            if hit["story_id"]:
-                by_story.setdefault(hit["story_id"], []).append(hit)
-        for sid, hits in by_story.items():  # one story at a time: far cheaper than filtering every story
-            try:
-                s = views.story(store, sid)
-            except NotFound:  # gone since the hit was read
-                continue
-            s["score"] = round(max(h["score"] for h in hits), 6)
-            s["matched"] = [h["id"] for h in hits]
-            out["stories"].append(s)
-        out["stories"].sort(key=lambda s: -s["score"])  # stable: equal scores keep their best hit's order
-        return out
+        return ranked
 
     def _query_vector(self, encoder: Encoder, query: str) -> np.ndarray:
         """Return the query's embedding, from the LRU when the same text was embedded before."""

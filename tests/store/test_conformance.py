@@ -132,6 +132,20 @@ def test_working_set_queries(backend):
     assert backend.stories_dated_between(99.0, 101.0) == {"s-old": "old"}
 
 
+def test_range_rows_are_whole_stories(backend):
+    _with_story(backend, ["old"], "s-old")
+    _with_story(backend, ["edge", "after", "undated"], "s-edge")
+    _with_story(backend, ["alone"], "s-undated")
+    with backend.transaction():
+        backend.put_signals([_signals("old", 100.0), _signals("edge", 199.5), _signals("after", 210.0)])
+        backend.put_signals([_signals("undated", None), _signals("alone", None)], clock=200.0)
+    rows = backend.range_rows(190.0, 200.0)
+    assert [r["id"] for r in rows] == ["edge", "after", "undated"] and {r["story_id"] for r in rows} == {"s-edge"}
+    assert [r["id"] for r in backend.range_rows(190.0, 200.0, undated=True)] == ["edge", "after", "undated", "alone"]
+    assert [r["id"] for r in backend.range_rows(None, 150.0)] == ["old"]
+    assert backend.range_rows(200.0, 210.0) == []  # [lo, hi): a member on day hi is outside
+
+
 def test_corrections_feeds_and_settings(backend):
     with backend.transaction():
         backend.add_constraint("link", "a", "b")

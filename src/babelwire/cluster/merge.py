@@ -29,6 +29,29 @@ class StoryChange:
                 "articles": self.articles, "score": None if self.score is None else round(self.score, 4)}
 
 
+@dataclass(slots=True)
+class _Steps:
+    """When each article was last looked at and each story last changed, counted in looks."""
+
+    step: int = 0
+    looked: dict[str, int] = field(default_factory=dict)  # article id -> step it was last looked at
+    changed: dict[str, int] = field(default_factory=dict)  # story id -> step of its last change
+
+    def unchanged(self, aid: str, stories: Iterable[str]) -> bool:
+        """Return True when ``aid`` was looked at and none of ``stories`` changed since."""
+        return aid in self.looked and all(self.changed.get(sid, -1) < self.looked[aid] for sid in stories)
+
+    def look(self, aid: str) -> None:
+        """Count a look at ``aid``."""
+        self.step += 1
+        self.looked[aid] = self.step
+
+    def change(self, *story_ids: str) -> None:
+        """Mark ``story_ids`` as changed at the current look."""
+        for sid in story_ids:
+            self.changed[sid] = self.step
+
+
 class MergeSplit:
     """Merges story pairs whose members match as sets, and splits stories whose members form groups.
 
@@ -198,76 +221,88 @@ class MergeSplit:
         """
         if not c.story_ids():
             return []
-        threshold = c.decision_threshold()
         if story_ids is None:
             focus = sorted(c.article_ids())
         else:
             focus = sorted({m for sid in story_ids if c.has_story(sid) for m in c.story(sid).members})
         near = self._nearest_articles(c, focus)
-
-        def fits(aid: str, sids: list[str]) -> list[float | None]:
-            """The article's fit to each story, its pairs scored in one call."""
-            s, v = c.signals(aid), c.vector(aid)
-            chosen: list[list[str]] = []
-            for sid in sids:
-                others = [m for m in c.story(sid).members if m != aid]
-                if len(others) > self.reassign_members:
-                    sims = (-(np.stack([c.vector(m) for m in others]) @ v)).tolist()
-                    others = [m for _, m in sorted(zip(sims, others, strict=True))][: self.reassign_members]
-                chosen.append(others)
-            probs = c.pair_probabilities(s, [c.signals(m) for ms in chosen for m in ms])
-            out: list[float | None] = []
-            i = 0
-            for ms in chosen:
-                out.append(float(np.mean(probs[i : i + len(ms)])) if ms else None)
-                i += len(ms)
-            return out
-
         changes: list[StoryChange] = []
         # An article is looked at again only when a story its decision reads (its own, or its
         # nearest articles') changed since it was last looked at: the same decisions as looking
         # at every article every round, for a fraction of the work.
-        step = 0
-        changed: dict[str, int] = {}  # story id -> step of its last change
-        looked: dict[str, int] = {}  # article id -> step it was last looked at
+        steps = _Steps()
         for _ in range(self.reassign_rounds):
-            moved = 0
-            for aid in focus:
-                if c.user_constraints() and c.user_constraints().must_link(aid):
-                    continue
-                own = c.story_of(aid)
-                neighbour_stories = {c.story_of(b) for b in near[aid]}
-                if aid in looked and all(changed.get(sid, -1) < looked[aid] for sid in (own, *neighbour_stories)):
-                    continue
-                step += 1
-                looked[aid] = step
-                day, s = c.window_day(aid), c.signals(aid)
-                candidates = [sid for sid in sorted(neighbour_stories - {own})
-                              if c.story(sid).in_window(day, c.window_days) and c.allowed(aid, sid)
-                              and not c.contradicts(s, sid)]
-                *candidate_fits, own_fit = fits(aid, [*candidates, own])
-                if own_fit is not None and c.contradicts(s, own, exclude=aid):
-                    own_fit = 0.0  # it contradicts what the rest of its story reports: it fits there no longer
-                best, best_sid = -1.0, None
-                for sid, f in zip(candidates, candidate_fits, strict=True):
-                    if f is not None and f > best:
-                        best, best_sid = f, sid
-                target = None
-                if best_sid is not None and best >= threshold and (own_fit is None or best > own_fit):
-                    target = best_sid
-                elif own_fit is not None and own_fit < threshold and best < threshold:
-                    if own == story_id_for(aid):  # it founded this story: the others leave instead
-                        continue
-                    target = c.free_story_id([aid])
-                if target is None:
-                    continue
-                c.move(aid, target)
-                changed[own] = changed[target] = step
-                changes.append(StoryChange("move", own, target, [aid], best if target == best_sid else own_fit))
-                moved += 1
-            if not moved:
+            moves = self._reassign_round(c, focus, near, steps)
+            changes += moves
+            if not moves:
                 break
         return changes
+
+    def _reassign_round(self, c: StoryClusterer, focus: list[str], near: dict[str, list[str]],
+                        steps: _Steps) -> list[StoryChange]:
+        """Return the moves of one reassign round over ``focus`` (made in ``c`` as they are decided),
+        skipping the articles nothing they read has changed for since ``steps`` last saw them."""
+        threshold = c.decision_threshold()
+        moves: list[StoryChange] = []
+        for aid in focus:
+            if c.user_constraints() and c.user_constraints().must_link(aid):
+                continue
+            own = c.story_of(aid)
+            neighbour_stories = {c.story_of(b) for b in near[aid]}
+            if steps.unchanged(aid, (own, *neighbour_stories)):
+                continue
+            steps.look(aid)
+            move = self._reassign_one(c, aid, own, neighbour_stories, threshold)
+            if move is None:
+                continue
+            c.move(aid, move.other_id)
+            steps.change(own, move.other_id)
+            moves.append(move)
+        return moves
+
+    def _reassign_one(self, c: StoryClusterer, aid: str, own: str, neighbour_stories: set[str],
+                      threshold: float) -> StoryChange | None:
+        """Return where article ``aid`` (in story ``own``) should move, as a move not yet made, or None
+        when it stays: the best-fitting of ``neighbour_stories`` when that reaches ``threshold`` and beats
+        its own story, or a story of its own when nothing does (unless it founded ``own``)."""
+        day, s = c.window_day(aid), c.signals(aid)
+        candidates = [sid for sid in sorted(neighbour_stories - {own})
+                      if c.story(sid).in_window(day, c.window_days) and c.allowed(aid, sid)
+                      and not c.contradicts(s, sid)]
+        *candidate_fits, own_fit = self._fits(c, aid, [*candidates, own])
+        if own_fit is not None and c.contradicts(s, own, exclude=aid):
+            own_fit = 0.0  # it contradicts what the rest of its story reports: it fits there no longer
+        best, best_sid = -1.0, None
+        for sid, f in zip(candidates, candidate_fits, strict=True):
+            if f is not None and f > best:
+                best, best_sid = f, sid
+        if best_sid is not None and best >= threshold and (own_fit is None or best > own_fit):
+            return StoryChange("move", own, best_sid, [aid], best)
+        if own_fit is not None and own_fit < threshold and best < threshold:
+            if own == story_id_for(aid):  # it founded this story: the others leave instead
+                return None
+            return StoryChange("move", own, c.free_story_id([aid]), [aid], own_fit)
+        return None
+
+    def _fits(self, c: StoryClusterer, aid: str, sids: list[str]) -> list[float | None]:
+        """Return article ``aid``'s fit to each story of ``sids`` (None for a story with no other member):
+        its mean pair probability with up to ``reassign_members`` of the story's members closest to it,
+        every pair scored in one call."""
+        s, v = c.signals(aid), c.vector(aid)
+        chosen: list[list[str]] = []
+        for sid in sids:
+            others = [m for m in c.story(sid).members if m != aid]
+            if len(others) > self.reassign_members:
+                sims = (-(np.stack([c.vector(m) for m in others]) @ v)).tolist()
+                others = [m for _, m in sorted(zip(sims, others, strict=True))][: self.reassign_members]
+            chosen.append(others)
+        probs = c.pair_probabilities(s, [c.signals(m) for ms in chosen for m in ms])
+        out: list[float | None] = []
+        i = 0
+        for ms in chosen:
+            out.append(float(np.mean(probs[i : i + len(ms)])) if ms else None)
+            i += len(ms)
+        return out
 
     def _nearest_articles(self, c: StoryClusterer, articles: list[str], chunk: int = 4096) -> dict[str, list[str]]:
         """Each article's ``reassign_neighbours`` nearest learned articles (itself included), looked up

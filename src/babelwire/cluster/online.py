@@ -248,26 +248,64 @@ class StoryClusterer:
         return self._predict(self._prepared(x))
 
     def _predict(self, s: ArticleSignals, neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> Assignment:
+        """Return where the prepared ``s`` goes: the story of an article a user linked it to, its original's
+        (a copy), the best candidate story it may join, or a new story. ``neighbours``: the labels and
+        cosines of its nearest stored articles, when a batch looked them up already."""
         aid = s.id
         if aid in self.story_of_:
             return Assignment(aid, self.story_of_[aid], False, None, {"reason": "already assigned"})
         evidence: dict[str, Any] = {"method": "pair-scorer", "threshold": round(self.threshold_, 4),
                                     "window_days": self.window_days}
-        # 1. user links win
+        linked = self._linked(aid, evidence)  # 1. user links win
+        if linked is not None:
+            return linked
+        assert s.centred is not None
+        labels, sims = neighbours if neighbours is not None else self.index_.query(s.centred, self.neighbours)
+        if self.copies:  # 2. copies join their original's story
+            copied = self._copied(s, labels, evidence)
+            if copied is not None:
+                return copied
+        # 3. the scorer against the candidate stories' closest members
+        ranked, scored = self._ranked(s, self._candidates(s, labels, sims))
+        joined, refused = self._first_joinable(s, ranked)
+        best = joined or (ranked[0] if ranked else None)
+        if refused:
+            evidence["refused"] = refused
+        if best is not None:
+            best_score, best_sid, best_detail = best
+            top_member = best_detail[0][1]
+            top = scored(top_member)
+            evidence.update(
+                story_score=round(best_score, 4),
+                best_match=top_member,
+                matches=[{"article": m, "probability": round(p, 4)} for p, m in best_detail],
+                **{k: v for k, v in top.evidence().items() if k in ("signals", "contributions")},
+            )
+            evidence["candidate_story"] = best_sid
+        if joined is not None:
+            evidence.pop("candidate_story", None)
+            return Assignment(aid, joined[1], False, joined[0], evidence)
+        return Assignment(aid, story_id_for(aid), True, best[0] if best else None, evidence)
+
+    def _linked(self, aid: str, evidence: dict[str, Any]) -> Assignment | None:
+        """Return the assignment to the story of a placed article a user linked ``aid`` to, or None."""
         for partner in sorted(self.constraints_.must_link(aid)) if self.constraints_ else ():
             if partner in self.story_of_:
                 evidence.update(reason="linked by a user", linked_to=partner)
                 return Assignment(aid, self.story_of_[partner], False, 1.0, evidence)
-        assert s.centred is not None
-        labels, sims = neighbours if neighbours is not None else self.index_.query(s.centred, self.neighbours)
-        centre = self.centre()
-        # 2. copies join their original's story
-        if self.copies:
-            match = self._copy(s, labels)
-            if match is not None and self._allowed(aid, self.story_of_[match.original]):
-                evidence.update(reason="copy", **match.evidence())
-                return Assignment(aid, self.story_of_[match.original], False, 1.0, evidence)
-        # 3. the scorer against the candidate stories' closest members
+        return None
+
+    def _copied(self, s: ArticleSignals, labels: np.ndarray, evidence: dict[str, Any]) -> Assignment | None:
+        """Return the assignment of ``s`` to its original's story when it is a copy allowed there, or None."""
+        match = self._copy(s, labels)
+        if match is not None and self._allowed(s.id, self.story_of_[match.original]):
+            evidence.update(reason="copy", **match.evidence())
+            return Assignment(s.id, self.story_of_[match.original], False, 1.0, evidence)
+        return None
+
+    def _candidates(self, s: ArticleSignals, labels: np.ndarray, sims: np.ndarray) -> dict[str, list[str]]:
+        """Return up to ``candidate_stories`` stories within the window of ``s``, in the order its nearest
+        articles name them, each with up to ``members_per_story`` of those articles."""
         by_story: dict[str, list[str]] = {}
         floor = float(sims[0]) - self.cosine_margin if len(sims) else 0.0
         day = _window_day(s)
@@ -283,40 +321,31 @@ class StoryClusterer:
             ms = by_story.setdefault(sid, [])
             if len(ms) < self.members_per_story:
                 ms.append(other)
-        allowed = [(sid, members) for sid, members in by_story.items() if self._allowed(aid, sid)]
+        return by_story
+
+    def _ranked(self, s: ArticleSignals, by_story: dict[str, list[str]]
+                ) -> tuple[list[tuple[float, str, list[tuple[float, str]]]], Callable[[str], Any]]:
+        """Return the candidate stories ``s`` may join as ``(story score, story id, [(probability, member)]``
+        best first (members best first), and a function giving the scored pair of ``s`` with a member."""
+        allowed = [(sid, members) for sid, members in by_story.items() if self._allowed(s.id, sid)]
         flat = [m for _, members in allowed for m in members]
-        probs, X, days = self.scorer_.score_all(s, [self.signals_[m] for m in flat], df=self.df_, centre=centre)
+        probs, X, days = self.scorer_.score_all(s, [self.signals_[m] for m in flat], df=self.df_,
+                                                centre=self.centre())
         row_of = {m: i for i, m in enumerate(flat)}
         ranked: list[tuple[float, str, list[tuple[float, str]]]] = []
         i = 0
         for sid, members in allowed:
             scored = sorted(zip(probs[i : i + len(members)].tolist(), members, strict=True), key=lambda t: -t[0])
             i += len(members)
-            ps = [p for p, _ in scored]
-            top2 = ps[:2]
-            story_score = (ps[0] if self.linkage == "max" else
-                           sum(top2) / len(top2) if self.linkage == "top2" else sum(ps) / len(ps))
-            ranked.append((story_score, sid, scored))
+            ranked.append((self._story_score([p for p, _ in scored]), sid, scored))
         ranked.sort(key=lambda t: -t[0])  # stable: of equal scores, the first candidate
-        joined, refused = self._first_joinable(s, ranked)
-        best = joined or (ranked[0] if ranked else None)
-        if refused:
-            evidence["refused"] = refused
-        if best is not None:
-            best_score, best_sid, best_detail = best
-            top_member = best_detail[0][1]
-            top = self.scorer_.scored(X[row_of[top_member]], days[row_of[top_member]])
-            evidence.update(
-                story_score=round(best_score, 4),
-                best_match=top_member,
-                matches=[{"article": m, "probability": round(p, 4)} for p, m in best_detail],
-                **{k: v for k, v in top.evidence().items() if k in ("signals", "contributions")},
-            )
-            evidence["candidate_story"] = best_sid
-        if joined is not None:
-            evidence.pop("candidate_story", None)
-            return Assignment(aid, joined[1], False, joined[0], evidence)
-        return Assignment(aid, story_id_for(aid), True, best[0] if best else None, evidence)
+        return ranked, lambda m: self.scorer_.scored(X[row_of[m]], days[row_of[m]])
+
+    def _story_score(self, ps: list[float]) -> float:
+        """Return a story's score from its members' probabilities, best first (see ``linkage``)."""
+        top2 = ps[:2]
+        return (ps[0] if self.linkage == "max" else
+                sum(top2) / len(top2) if self.linkage == "top2" else sum(ps) / len(ps))
 
     def _first_joinable(self, s: ArticleSignals, ranked: list[tuple[float, str, list[tuple[float, str]]]]
                         ) -> tuple[tuple[float, str, list[tuple[float, str]]] | None, list[dict[str, Any]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -104,15 +105,32 @@ def evaluate_clusters(
     wanted_ids = list(dict.fromkeys([*report.stored, *(d.duplicate_of for d in report.known)]))
     articles = list(store.iter_articles(wanted_ids))
     signals = pipeline.extractor.extract(articles)
-    # alias duplicates to the article stored for them
-    def expand(assign: dict[str, str]) -> dict[str, str]:
-        out = dict(assign)
-        for dup, twin in alias.items():
-            if twin in assign:
-                out[dup] = assign[twin]
-        return out
+    expand = partial(_expand, alias=alias)
+    result = _scores(expand(cluster_signals(signals, encoder=pipeline.encoder)), pairs, gold,
+                     encoder=pipeline.encoder.fingerprint)
+    if folds > 1 and pairs:
+        result["cross_validated"] = _cross_validated(directory, pipeline, signals, expand, folds=folds, seed=seed)
+    elif folds > 1:
+        log.warning("%s has no labelled pairs (pairs.jsonl) to cross-validate on; folds ignored", directory)
+    if orders > 1:
+        result["orders"] = _shuffled_orders(signals, pipeline.encoder, expand, pairs, gold, orders=orders, seed=seed)
+    return result
 
-    assign = expand(cluster_signals(signals, encoder=pipeline.encoder))
+
+def _expand(assign: dict[str, str], *, alias: dict[str, str]) -> dict[str, str]:
+    """Return ``assign`` with each duplicate input (``alias``: its id -> the article stored for it) in the
+    story of the article stored for it."""
+    out = dict(assign)
+    for dup, twin in alias.items():
+        if twin in assign:
+            out[dup] = assign[twin]
+    return out
+
+
+def _scores(assign: dict[str, str], pairs: list[tuple[str, str, bool]], gold: dict[str, str], *,
+            encoder: str) -> dict[str, Any]:
+    """Return the figures of one clustering ``assign``: counts, singleton rate, pair P/R/F1 (None without
+    ``pairs``) and BCubed against ``gold`` (when given)."""
     sizes: dict[str, int] = {}
     for sid in assign.values():
         sizes[sid] = sizes.get(sid, 0) + 1
@@ -120,7 +138,7 @@ def evaluate_clusters(
         "articles": len(assign),
         "stories": len(sizes),
         "singleton_rate": sum(1 for n in sizes.values() if n == 1) / max(len(sizes), 1),
-        "encoder": pipeline.encoder.fingerprint,
+        "encoder": encoder,
     }
     if pairs:
         result.update(_pair_scores(assign, pairs))
@@ -130,28 +148,37 @@ def evaluate_clusters(
         b = bcubed(assign, gold)
         result["bcubed"] = b
         result["gold_stories"] = len(set(gold.values()))
-    if folds > 1 and pairs:
-        result["cross_validated"] = _cross_validated(directory, pipeline, signals, expand, folds=folds, seed=seed)
-    elif folds > 1:
-        log.warning("%s has no labelled pairs (pairs.jsonl) to cross-validate on; folds ignored", directory)
-    if orders > 1:
-        rng = np.random.default_rng(seed)
-        runs = []
-        for _ in range(orders):
-            perm = rng.permutation(len(signals))
-            a = expand(cluster_signals(signals, encoder=pipeline.encoder, order=perm))
-            run: dict[str, Any] = {"stories": len(set(a.values()))}
-            if pairs:
-                run["f1"] = _pair_scores(a, pairs)["f1"]
-            if gold:
-                run["bcubed_f1"] = bcubed(a, gold)["f1"]
-            runs.append(run)
-        key = "f1" if pairs else "bcubed_f1"
-        vals = [r[key] for r in runs if r.get(key) is not None]
-        result["orders"] = {"runs": runs, "metric": key,
-                            "spread": (max(vals) - min(vals)) if vals else None,
-                            "min": min(vals) if vals else None, "max": max(vals) if vals else None}
     return result
+
+
+def _shuffled_orders(
+    signals: Sequence[ArticleSignals],
+    encoder: Any,
+    expand: Callable[[dict[str, str]], dict[str, str]],
+    pairs: list[tuple[str, str, bool]],
+    gold: dict[str, str],
+    *,
+    orders: int,
+    seed: int,
+) -> dict[str, Any]:
+    """Return the runs of clustering ``signals`` in ``orders`` shuffled orders and the spread of their pair
+    F1 (BCubed F1 without pairs)."""
+    rng = np.random.default_rng(seed)
+    runs = []
+    for _ in range(orders):
+        perm = rng.permutation(len(signals))
+        a = expand(cluster_signals(signals, encoder=encoder, order=perm))
+        run: dict[str, Any] = {"stories": len(set(a.values()))}
+        if pairs:
+            run["f1"] = _pair_scores(a, pairs)["f1"]
+        if gold:
+            run["bcubed_f1"] = bcubed(a, gold)["f1"]
+        runs.append(run)
+    key = "f1" if pairs else "bcubed_f1"
+    vals = [r[key] for r in runs if r.get(key) is not None]
+    return {"runs": runs, "metric": key,
+            "spread": (max(vals) - min(vals)) if vals else None,
+            "min": min(vals) if vals else None, "max": max(vals) if vals else None}
 
 
 def _cross_validated(

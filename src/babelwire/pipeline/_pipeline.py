@@ -6,15 +6,17 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..clean import Cleaner
+from ..cluster._base import story_id_for
 from ..cluster._state import ClusterTotals
 from ..cluster.constraints import Constraints
 from ..cluster.factory import build_clusterer, build_passes
 from ..cluster.merge import StoryChange
-from ..errors import ConstraintError, EncoderMismatch, NotFound
+from ..errors import ConstraintError, EncoderMismatch, InvalidArgument, NotFound
 from ..model import RawDocument, Rejection
 from ..signals import EmbeddingCache, Encoder, get_encoder
 from ..signals.profile import SignalExtractor
@@ -502,10 +504,8 @@ class Pipeline:
             self.upgrade_signals()
         rows = self.store.article_rows()
         fresh, assignments, changes = self._cluster_afresh(rows, progress)
-        new_of = fresh.assignments()
         old_of = {r["id"]: r["story_id"] for r in rows}
-        rename = _kept_ids(new_of, old_of)
-        final = {aid: rename.get(sid, sid) for aid, sid in new_of.items()}
+        final, rename = _final_ids(fresh.assignments(), old_of)
         fresh.relabel(final)
         moved = [aid for aid in final if final[aid] != old_of.get(aid)]
         with self.store.transaction():
@@ -519,6 +519,52 @@ class Pipeline:
         self._clusterer = None if self._own_clusterer else fresh  # ours holds the working set only
         return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
                 "kept_ids": len(rename)}
+
+    def recluster_range(self, since: str | date | None = None, until: str | date | None = None, *,
+                        undated: bool = False, progress: Progress | None = None) -> dict[str, Any]:
+        """Rebuild only the stories of the articles published from ``since`` to ``until`` (days, both
+        included; an end left out is open); return what changed, as ``recluster`` does.
+
+        The range is widened to whole stories: every story with a member published (publication-grade date)
+        in it is rebuilt with all its members, dated outside the range or undated; with ``undated``, so is
+        every story with no publication-grade date at all. Those articles' persisted signals are clustered
+        afresh, as ``recluster`` clusters a store of just them (same scorer, constraints and passes), and a
+        story keeps its id when most of its members stay together. Every other story stays as it is, and
+        an id a story outside has is never reused. The signal records and the clusterer's totals stay as
+        they are: the same articles are in the store.
+        """
+        lo, hi = _day_range(since, until)
+        self._check_encoder()
+        if self.store.signals_outdated():
+            self.upgrade_signals()
+        rows = self.store.range_rows(lo, hi, undated=undated)
+        fresh, assignments, changes = self._cluster_afresh(rows, progress)
+        old_of = {r["id"]: r["story_id"] for r in rows}
+        final, rename = _final_ids(fresh.assignments(), old_of, taken=self.store.story_exists)
+        moved = [aid for aid in final if final[aid] != old_of.get(aid)]
+        span = {"since": None if since is None else str(since), "until": None if until is None else str(until),
+                "undated": undated}
+        with self.store.transaction():
+            self._record_turned_copies(assignments)
+            self._write_moves(final, old_of, moved)
+            self.store.audit("recluster", None, {**span, "articles": len(final), "moved": len(moved),
+                                                 "stories": len(set(final.values())),
+                                                 "merges_and_splits": [c.as_dict() for c in changes]})
+        self._follow_moves(final, moved)
+        return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
+                "kept_ids": len(rename), **span}
+
+    def _follow_moves(self, final: dict[str, str], moved: Sequence[str]) -> None:
+        """Bring the clusterer in step with a range recluster's ``moved`` articles: ours is restored from the
+        store on next use, one passed in moves them."""
+        c = self._clusterer
+        if self._own_clusterer or c is None:
+            self._clusterer = None
+            return
+        held = c.assignments()
+        for aid in moved:
+            if aid in held:
+                c.move(aid, final[aid])
 
     def _cluster_afresh(self, rows: list[dict[str, Any]], progress: Progress | None) -> tuple[Any, list[Any], list]:
         """Return a fresh clusterer that learned ``rows`` in publication order, its assignments and the changes
@@ -540,11 +586,10 @@ class Pipeline:
 
     def _write_moves(self, final: dict[str, str], old_of: dict[str, str | None], moved: list[str]) -> None:
         """Write the reclustered memberships of ``moved``, redirect the stories that are gone, refresh headlines."""
-        titles = {r["id"]: r["title"] for r in self.store.article_titles()} if moved else {}
         for aid in moved:
             m = self.store.membership(aid) or {"score": None, "evidence": {}}
             if not self.store.story_exists(final[aid]):
-                self.store.upsert_story(final[aid], titles[aid])
+                self.store.upsert_story(final[aid], self.store.get_article(aid).title)
             self.store.assign(aid, final[aid], score=m["score"],
                               evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
         to_new: dict[str, Counter[str]] = {}  # old story -> where its members went
@@ -557,6 +602,48 @@ class Pipeline:
             self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
         was = {o for a in moved if (o := old_of.get(a))}
         self._refresh_headlines({final[a] for a in moved} | was | gone)
+
+
+def _day_range(since: str | date | None, until: str | date | None) -> tuple[float | None, float | None]:
+    """Return the day numbers [lo, hi) of the days from ``since`` to ``until``, both included (None: open)."""
+    def day(value: str | date, name: str) -> float:
+        if isinstance(value, date):
+            return float(value.toordinal())
+        try:
+            return float(date.fromisoformat(value.strip()).toordinal())
+        except ValueError:
+            raise InvalidArgument(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+    lo = None if since is None else day(since, "since")
+    hi = None if until is None else day(until, "until") + 1
+    if lo is not None and hi is not None and hi <= lo:
+        raise InvalidArgument(f"until ({until}) is before since ({since})")
+    return lo, hi
+
+
+def _final_ids(new_of: dict[str, str], old_of: dict[str, str | None], *,
+               taken: Callable[[str], bool] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """Return article id -> final story id, and the ids kept (``_kept_ids``). A story that keeps no old id
+    but whose own id ``taken`` says is in use elsewhere (a story left out of a range recluster) gets the
+    next id nobody has."""
+    rename = _kept_ids(new_of, old_of)
+    final = {aid: rename.get(sid, sid) for aid, sid in new_of.items()}
+    if taken is None:
+        return final, rename
+    ours = {s for s in old_of.values() if s}
+    members: dict[str, list[str]] = {}
+    for aid, sid in final.items():
+        members.setdefault(sid, []).append(aid)
+    used = set(members)
+    for sid, ms in members.items():
+        if sid in rename.values() or sid in ours or not taken(sid):
+            continue
+        n = 1
+        while (new := story_id_for(f"{ms[0]}\x00{n}")) in used or taken(new):
+            n += 1
+        used.add(new)
+        final.update(dict.fromkeys(ms, new))
+    return final, rename
 
 
 def _kept_ids(new_of: dict[str, str], old_of: dict[str, str | None]) -> dict[str, str]:

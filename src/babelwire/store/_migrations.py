@@ -25,11 +25,9 @@ def migration(fn: Migration) -> Migration:
     return fn
 
 
-@migration
-def m001_initial(db: sqlite3.Connection) -> None:
-    _script(
-        db,
-        """
+# The first schema: articles, stories and memberships, the embedding cache, rejections and duplicates,
+# the cleaner's line memory, settings.
+_INITIAL_SCHEMA = """
         CREATE TABLE articles (
             id TEXT PRIMARY KEY,
             source TEXT NOT NULL,
@@ -105,7 +103,12 @@ def m001_initial(db: sqlite3.Connection) -> None:
             value TEXT NOT NULL
         );
         """
-    )
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    """Create the first schema (``_INITIAL_SCHEMA``)."""
+    _script(db, _INITIAL_SCHEMA)
 
 
 @migration

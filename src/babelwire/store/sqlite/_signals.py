@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -94,6 +96,25 @@ class SqliteSignals:
                JOIN memberships m ON m.article_id = s.article_id
                WHERE s.window_day BETWEEN ? AND ? GROUP BY m.story_id"""
         return dict(self.db.execute(q, (lo, hi)).fetchall())
+
+    def range_rows(self, lo: float | None, hi: float | None, *, undated: bool = False) -> list[dict[str, Any]]:
+        """Return ``article_rows`` (id, embed hash, publication date, story, copy relation) of the members of
+        every story with a member published (publication-grade) on a day in [``lo``, ``hi``) — whole
+        stories; an end that is None is open — and, with ``undated``, of every story with no
+        publication-grade date at all; in ingest order."""
+        lo = -math.inf if lo is None else lo
+        hi = math.inf if hi is None else hi
+        undated_stories = """UNION SELECT m.story_id FROM memberships m
+                             LEFT JOIN article_signals s ON s.article_id = m.article_id
+                             GROUP BY m.story_id HAVING max(s.window_day) IS NULL""" if undated else ""
+        q = f"""SELECT a.id, a.embed_hash, a.published, m.story_id, m.copy_of, m.copy_kind, m.copy_similarity
+                FROM memberships m JOIN articles a ON a.id = m.article_id
+                WHERE m.story_id IN (SELECT m.story_id FROM article_signals s
+                                     JOIN memberships m ON m.article_id = s.article_id
+                                     WHERE s.window_day >= :lo AND s.window_day < :hi {undated_stories})
+                ORDER BY a.seq"""
+        keys = ("id", "embed_hash", "published", "story_id", "copy_of", "copy_kind", "copy_similarity")
+        return [dict(zip(keys, r, strict=True)) for r in self.db.execute(q, {"lo": lo, "hi": hi})]
 
     def get_signals(self, ids: Sequence[str]) -> dict[str, ArticleSignals]:
         """Return the stored signals of ``ids`` (those with a current record)."""

@@ -68,9 +68,10 @@ def explain_text(article: dict[str, Any]) -> str:
     else:
         lines.append("It opened a new story: no earlier story was close enough (or in its time window).")
     for r in ev.get("refused", []):
+        facts = " and ".join(_FACT_NAMES.get(f, f) for f in r["conflicts"])
         lines.append(f"It did not join story {r['story']} (scored {r['story_score']}): it reports another "
-                     f"occurrence of that kind of event — its {' and '.join(_FACT_NAMES.get(f, f) for f in r['conflicts'])} "
-                     "contradicts what most of that story's articles report.")
+                     f"occurrence of that kind of event — its {facts} contradicts what most of that story's "
+                     "articles report.")
     for m in ev.get("matches", []):
         lines.append(f"  match {m['article']}: probability {m['probability']}")
     contrib = ev.get("contributions") or {}

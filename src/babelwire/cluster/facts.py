@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..signals.occurrence import compare
+from ..signals.occurrence import compare_values
 from ..signals.profile import ArticleSignals
 
 __all__ = ["STORY_FACETS", "contradicted", "stories_contradict"]
@@ -25,20 +25,29 @@ __all__ = ["STORY_FACETS", "contradicted", "stories_contradict"]
 STORY_FACETS: tuple[str, ...] = ("day", "measure")
 
 
+# positions in compare_values' tuple (day, quantity, place, kind, measure, family)
+_AT = {"day": 0, "quantity": 1, "place": 2, "kind": 3, "measure": 4}
+_FAMILY = 5
+
+
 def _votes(s: ArticleSignals, members: Sequence[ArticleSignals], facets: Sequence[str]) -> dict[str, list[int]]:
-    """Per facet, [members that agree, members whose report is another occurrence on it]."""
+    """Per facet, [members that agree, members whose report is another occurrence on it] (the votes
+    of OccurrenceComparison.recurrence, computed on compare_values' tuple: this runs for every join)."""
     votes = {f: [0, 0] for f in facets}
     if s.occurrence is None or s.occurrence.empty:
         return votes
+    at = [(f, _AT[f]) for f in facets]
     for m in members:
-        cmp = compare(s.occurrence, m.occurrence, names_a=s.entities.keys(), names_b=m.entities.keys(),
-                      same_script=bool(s.script and s.script == m.script))
-        other = cmp.recurrence()
-        for f in facets:
-            v = getattr(cmp, f)  # a calendar day weighs twice a weekday (see OccurrenceComparison)
+        if m.occurrence is None:
+            continue
+        values = compare_values(s.occurrence, m.occurrence, names_a=s.entities.keys(), names_b=m.entities.keys(),
+                                same_script=bool(s.script and s.script == m.script))
+        same_family = values[_FAMILY] > 0
+        for f, i in at:
+            v = values[i]  # a calendar day weighs twice a weekday (see OccurrenceComparison)
             if v > 0:
                 votes[f][0] += v
-            elif f in other:
+            elif v < 0 and same_family:
                 votes[f][1] -= v
     return votes
 

@@ -178,6 +178,10 @@ def _occurrence_columns(row: np.ndarray, a: ArticleSignals, o: ArticleSignals, s
             row[has] = 1.0
 
 
+def _strongest_first(kv: tuple[str, float]) -> float:
+    return -abs(kv[1])
+
+
 @dataclass(slots=True)
 class ScoredPair:
     """A pair's probability of being one story, with the evidence: values and contributions."""
@@ -192,15 +196,17 @@ class ScoredPair:
         return self.probability >= self.threshold
 
     def evidence(self) -> dict[str, Any]:
-        """Return JSON-ready evidence, strongest contributions first."""
-        order = sorted(self.contributions, key=lambda k: -abs(self.contributions[k]))
-        rank = {k: i for i, k in enumerate(order)}
+        """Return JSON-ready evidence, strongest contributions first (signals in the same order, those
+        without a contribution last)."""
+        order = sorted(self.contributions.items(), key=_strongest_first)
+        feats = self.features
+        signals = {k: round(feats[k], 4) for k, _ in order if k in feats}
+        signals.update((k, round(v, 4)) for k, v in feats.items() if k not in self.contributions)
         return {
             "probability": round(self.probability, 4),
             "threshold": self.threshold,
-            "signals": {k: round(v, 4) for k, v in sorted(self.features.items(),
-                                                          key=lambda kv: rank.get(kv[0], len(order)))},
-            "contributions": {k: round(self.contributions[k], 4) for k in order},
+            "signals": signals,
+            "contributions": {k: round(v, 4) for k, v in order},
         }
 
 

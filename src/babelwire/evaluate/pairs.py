@@ -20,7 +20,8 @@ from .metrics import pearson, prf, spearman
 # to learn this from, so it is a declared prior: no cost within 3 days, then 0.4 log-odds a day.
 TIME_PRIOR = {"grace_days": 3.0, "per_day": 0.4, "max": 6.0}
 
-__all__ = ["CLEAR_WEIGHT", "L2", "L2_GRID", "choose_l2", "fit_scorer", "PairTable", "build_pair_table", "evaluate_pairs", "report", "cross_validate",
+__all__ = ["CLEAR_WEIGHT", "L2", "L2_GRID", "choose_l2", "fit_scorer",
+           "PairTable", "build_pair_table", "evaluate_pairs", "report", "cross_validate",
            "train_params", "pair_folds"]
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -48,10 +48,17 @@ class Occurrence:
     quantities: frozenset[tuple[str, float]] = frozenset()
     places: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
+    # derived once, for pairwise comparison: unit -> values, and whether anything is known
+    by_unit: dict[str, tuple[float, ...]] = field(init=False, compare=False, repr=False)
+    empty: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def empty(self) -> bool:
-        return not (self.days or self.weekdays or self.quantities or self.places or self.kinds)
+    def __post_init__(self) -> None:
+        by_unit: dict[str, list[float]] = {}
+        for u, v in self.quantities:
+            by_unit.setdefault(u, []).append(v)
+        object.__setattr__(self, "by_unit", {u: tuple(vs) for u, vs in by_unit.items()})
+        object.__setattr__(self, "empty",
+                           not (self.days or self.weekdays or self.quantities or self.places or self.kinds))
 
     def as_json(self) -> dict[str, list]:
         """Return the occurrence as JSON-ready lists (sorted, so equal occurrences give equal JSON)."""
@@ -398,25 +405,22 @@ def _compare_days(a: Occurrence, b: Occurrence) -> int:
 
 def _compare_quantities(a: Occurrence, b: Occurrence) -> tuple[int, int]:
     """Return how all shared units compare, and how the FIXED_UNITS among them compare."""
-    if not a.quantities or not b.quantities:
-        return 0, 0
-    by_a: dict[str, list[float]] = {}
-    for u, v in a.quantities:
-        by_a.setdefault(u, []).append(v)
-    by_b: dict[str, list[float]] = {}
-    for u, v in b.quantities:
-        if u in by_a:
-            by_b.setdefault(u, []).append(v)
-    if not by_b:
+    by_a, by_b = a.by_unit, b.by_unit
+    if not by_a or not by_b:
         return 0, 0
     agree = conflict = fixed_agree = fixed_conflict = 0
     for u, vb in by_b.items():
-        same = any(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x in by_a[u] for y in vb)
+        va = by_a.get(u)
+        if va is None:
+            continue
+        same = any(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x in va for y in vb)
         agree += same
         conflict += not same
         if u in FIXED_UNITS:
             fixed_agree += same
             fixed_conflict += not same
+    if not (agree or conflict):
+        return 0, 0
     fixed = 0 if not (fixed_agree or fixed_conflict) else (1 if fixed_agree >= fixed_conflict else -1)
     return (1 if agree >= conflict else -1), fixed
 

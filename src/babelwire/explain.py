@@ -62,6 +62,9 @@ def explain_text(article: dict[str, Any]) -> str:
     elif "story_score" in ev and "candidate_story" not in ev:
         lines.append(f"It joined because its match with the story scored {ev['story_score']} "
                      f"(threshold {ev['threshold']}); best match: {ev.get('best_match')}.")
+    elif "story_score" in ev and any(r["story"] == ev["candidate_story"] for r in ev.get("refused", [])):
+        lines.append(f"It opened a new story: every story that scored at the threshold ({ev['threshold']}) "
+                     "reports another occurrence (below).")
     elif "story_score" in ev:
         lines.append(f"It opened a new story: the closest story, {ev['candidate_story']}, scored only "
                      f"{ev['story_score']} (threshold {ev['threshold']}).")

@@ -66,6 +66,7 @@ def test_a_look_alike_does_not_join_the_story_it_resembles():
     assert refused[0]["story"] == first[0].story_id and refused[0]["conflicts"] == ["day"]
     text = explain_text({"id": "meet", "story_id": lookalike.story_id, "evidence": lookalike.evidence})
     assert "did not join story" in text and "event's day" in text
+    assert "every story that scored at the threshold" in text and "scored only" not in text
     # its own twin joins it, not the call's story
     twin = c.learn_one({"id": "meet2", "signals": _sig("meet2", _topic(rng, base), MEETING)})
     assert twin.story_id == lookalike.story_id

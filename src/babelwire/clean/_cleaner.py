@@ -63,6 +63,134 @@ def _furniture_walls(lines: list[Line]) -> tuple[list[tuple[str, str]], list[tup
     return notices, glued
 
 
+def _source_text(raw: RawDocument) -> tuple[HtmlExtract | None, str]:
+    """Return the page extract (HTML input only) and the text to clean.
+
+    Raise RejectedInput for binary-looking or empty input, or a page without main text.
+    """
+    page: HtmlExtract | None = None
+    if raw.html is not None:
+        html = raw.html.replace("\x00", "")  # a stray NUL is dropped, not a reason to refuse the page
+        if looks_binary(html):
+            raise RejectedInput("binary-looking input")
+        page = extract_html(html, raw.url)
+        source_text = page.text
+    else:
+        source_text = (raw.text or "").replace("\x00", "")
+    if not source_text.strip():
+        raise RejectedInput("empty input" if not raw.raw.strip() else "no main text found")
+    if looks_binary(source_text):
+        raise RejectedInput("binary-looking input")
+    return page, source_text
+
+
+def _find_body(lines: list[Line], notices: list[tuple[str, str]]) -> tuple[int, int]:
+    """Return the body's span (start, end) in ``lines``.
+
+    Without a sentence-like line, long headline-like lines carry the body. Raise RejectedInput when
+    there is still no body: a blocked page when furniture ``notices`` were found, else no body text.
+    """
+    span = body_span(lines)
+    if span is None:
+        # No sentence-like line at all: let long headline-like lines carry the body.
+        for line in lines:
+            if line.kind == SHORT and line.words >= 2:
+                line.weight = float(line.words)
+        span = body_span(lines)
+    if span is None:
+        wall = wall_kind(notices)
+        raise RejectedInput(f"blocked page ({wall}), not an article" if wall else "no body text")
+    return span
+
+
+def _drop_boilerplate(inside: list[Line], removed: list[tuple[int, Removed]]) -> list[Line]:
+    """Return the lines of the body span that are not always boilerplate; note the others in ``removed``."""
+    body: list[Line] = []
+    for line in inside:
+        if line.kind in ALWAYS_BOILERPLATE:
+            removed.append((line.index, Removed(line.text, line.reason)))
+        else:
+            body.append(line)
+    return body
+
+
+def _drop_title_lines(
+    body: list[Line],
+    outside: list[Line],
+    title: str,
+    title_line: Line | None,
+    removed: list[tuple[int, Removed]],
+) -> list[Line]:
+    """Return ``body`` without a first line that repeats the title; note it and every line
+    ``outside`` the body span in ``removed`` (as the title, a repeat of it, or with its own reason).
+    """
+    if body and same_text(body[0].text, title):
+        removed.append((body[0].index, Removed(body[0].text, "repeats title")))
+        body = body[1:]
+    for line in outside:
+        if line is title_line:
+            removed.append((line.index, Removed(line.text, "title")))
+        elif same_text(line.text, title):
+            removed.append((line.index, Removed(line.text, "repeats title")))
+        else:
+            removed.append((line.index, Removed(line.text, line.reason)))
+    return body
+
+
+def _body_text(
+    body: list[Line], glued: list[tuple[int, str, str]], removed: list[tuple[int, Removed]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """Return the body text without glossary tooltips and wall sentences, and the wall sentences
+    cut (sentence, kind). Note the tooltips, the walls and the ``glued`` notices in ``removed``.
+    """
+    body_texts: list[str] = []
+    for line in body:
+        text, cuts = cut_tooltips(line.text)
+        body_texts.extend([text] if text else [])
+        removed.extend((line.index, Removed(cut, "glossary tooltip")) for cut in cuts)
+    text = "\n".join(body_texts)
+    text, walls, _ = cut_walls(text)
+    for sentence, kind in walls:
+        index = next((ln.index for ln in body if sentence in ln.text), body[-1].index if body else 0)
+        removed.append((index, Removed(sentence, f"{kind} notice")))
+    removed.extend((index, Removed(sentence, f"{kind} notice")) for index, sentence, kind in glued)
+    return text, walls
+
+
+def _check_body(text: str, notices: list[tuple[str, str]], walls: list[tuple[str, str]]) -> None:
+    """Raise RejectedInput when ``text`` is a blocked page (the wall ``notices`` and ``walls`` are
+    most of it and too little is left for an article) or has too few letters to be a body."""
+    left = len(_LETTER.findall(text))
+    wall_letters = sum(len(_LETTER.findall(sentence)) for sentence, _ in notices + walls)
+    if wall_letters and left < MIN_ARTICLE_LETTERS and wall_letters >= left:
+        # what is left is too short to be an article, and the wall is most of the page
+        raise RejectedInput(f"blocked page ({wall_kind(notices + walls)}), not an article")
+    if len(_LETTER.findall(text[:500])) < _MIN_BODY_LETTERS:
+        raise RejectedInput("no body text")
+
+
+def _language(raw: RawDocument, text: str, dropped: list[dict[str, str]]) -> tuple[str | None, float]:
+    """Return the language detected in ``text`` and its confidence; when none is detected, the
+    declared language. A declared language that cannot be read is noted in ``dropped``."""
+    lang, lang_conf = detect_language(text)
+    if raw.lang:
+        declared, why = normalise_lang(raw.lang)
+        if why:
+            dropped.append({"field": "lang", "value": str(raw.lang)[:80], "reason": why})
+        elif lang is None:
+            lang, lang_conf = declared, _DECLARED_LANG_CONFIDENCE
+    return lang, lang_conf
+
+
+def _published(found: FoundDate | tuple[str, str, float] | None) -> tuple[str | None, str | None, float]:
+    """Return the Article's published, published_provenance and published_confidence for ``found``."""
+    if isinstance(found, FoundDate):
+        return found.iso(), found.provenance, found.confidence
+    if found:
+        return found[0], found[1], found[2]
+    return None, None, 0.0
+
+
 class Cleaner:
     """Turns a RawDocument into an Article: body, title, date, language, with removals explained.
 
@@ -87,91 +215,26 @@ class Cleaner:
 
     def clean(self, raw: RawDocument) -> Article:
         """Return the cleaned Article for ``raw``; raise RejectedInput if nothing usable remains."""
-        page: HtmlExtract | None = None
-        if raw.html is not None:
-            html = raw.html.replace("\x00", "")  # a stray NUL is dropped, not a reason to refuse the page
-            if looks_binary(html):
-                raise RejectedInput("binary-looking input")
-            page = extract_html(html, raw.url)
-            source_text = page.text
-        else:
-            source_text = (raw.text or "").replace("\x00", "")
-        if not source_text.strip():
-            raise RejectedInput("empty input" if not raw.raw.strip() else "no main text found")
-        if looks_binary(source_text):
-            raise RejectedInput("binary-looking input")
-
-        texts = repair(source_text).split("\n")
-        lines = classify_lines(texts)
-        notices, glued = _furniture_walls(lines)
-        self._recall_recurring(raw.source, lines)
-        mark_link_lists(lines)
-        weigh(lines)
-        span = body_span(lines)
-        if span is None:
-            # No sentence-like line at all: let long headline-like lines carry the body.
-            for line in lines:
-                if line.kind == SHORT and line.words >= 2:
-                    line.weight = float(line.words)
-            span = body_span(lines)
-        if span is None:
-            wall = wall_kind(notices)
-            raise RejectedInput(f"blocked page ({wall}), not an article" if wall else "no body text")
-        start, end = span
+        page, source_text = _source_text(raw)
+        lines, notices, glued = self._classify(raw.source, source_text)
+        start, end = _find_body(lines, notices)
         before, inside, after = lines[:start], lines[start:end], lines[end:]
 
         removed: list[tuple[int, Removed]] = []
-        body: list[Line] = []
-        for line in inside:
-            if line.kind in ALWAYS_BOILERPLATE:
-                removed.append((line.index, Removed(line.text, line.reason)))
-            else:
-                body.append(line)
-
+        body = _drop_boilerplate(inside, removed)
         title, title_line = self._title(raw, page, before, after)
-        if body and same_text(body[0].text, title):
-            removed.append((body[0].index, Removed(body[0].text, "repeats title")))
-            body = body[1:]
-        for line in before + after:
-            if line is title_line:
-                removed.append((line.index, Removed(line.text, "title")))
-            elif same_text(line.text, title):
-                removed.append((line.index, Removed(line.text, "repeats title")))
-            else:
-                removed.append((line.index, Removed(line.text, line.reason)))
-
-        body_texts = []
-        for line in body:
-            text, cuts = cut_tooltips(line.text)
-            body_texts.extend([text] if text else [])
-            removed.extend((line.index, Removed(cut, "glossary tooltip")) for cut in cuts)
-        text = "\n".join(body_texts)
-        text, walls, _ = cut_walls(text)
-        for sentence, kind in walls:
-            index = next((ln.index for ln in body if sentence in ln.text), body[-1].index if body else 0)
-            removed.append((index, Removed(sentence, f"{kind} notice")))
-        removed.extend((index, Removed(sentence, f"{kind} notice")) for index, sentence, kind in glued)
-        left = len(_LETTER.findall(text))
-        wall_letters = sum(len(_LETTER.findall(sentence)) for sentence, _ in notices + walls)
-        if wall_letters and left < MIN_ARTICLE_LETTERS and wall_letters >= left:
-            # what is left is too short to be an article, and the wall is most of the page
-            raise RejectedInput(f"blocked page ({wall_kind(notices + walls)}), not an article")
-        if len(_LETTER.findall(text[:500])) < _MIN_BODY_LETTERS:
-            raise RejectedInput("no body text")
+        body = _drop_title_lines(body, before + after, title, title_line, removed)
+        text, walls = _body_text(body, glued, removed)
+        _check_body(text, notices, walls)
         if not title:
             title = fallback_title(text)
 
         dropped: list[dict[str, str]] = []  # declared metadata that was not usable, with the reason
-        lang, lang_conf = detect_language(text)
-        if raw.lang:
-            declared, why = normalise_lang(raw.lang)
-            if why:
-                dropped.append({"field": "lang", "value": str(raw.lang)[:80], "reason": why})
-            elif lang is None:
-                lang, lang_conf = declared, _DECLARED_LANG_CONFIDENCE
+        lang, lang_conf = _language(raw, text, dropped)
         found = self._date(raw, page, before, body, lines, lang, dropped)
 
         removed.sort(key=lambda item: item[0])
+        published, provenance, confidence = _published(found)
         return Article(
             id=raw.id,
             source=raw.source,
@@ -183,17 +246,26 @@ class Cleaner:
             text=text,
             lang=lang,
             lang_confidence=round(lang_conf, 4),
-            published=found.iso() if isinstance(found, FoundDate) else found[0] if found else None,
-            published_provenance=(
-                found.provenance if isinstance(found, FoundDate) else found[1] if found else None
-            ),
-            published_confidence=(
-                found.confidence if isinstance(found, FoundDate) else found[2] if found else 0.0
-            ),
+            published=published,
+            published_provenance=provenance,
+            published_confidence=confidence,
             url=raw.url,
             removed=[r for _, r in removed],
             meta={**raw.meta, "dropped": dropped} if dropped else dict(raw.meta),
         )
+
+    def _classify(
+        self, source: str, source_text: str
+    ) -> tuple[list[Line], list[tuple[str, str]], list[tuple[int, str, str]]]:
+        """Split ``source_text`` into lines, classify and weigh them; mark furniture walls and the
+        lines this source repeats. Return the lines and the wall notices of ``_furniture_walls``."""
+        texts = repair(source_text).split("\n")
+        lines = classify_lines(texts)
+        notices, glued = _furniture_walls(lines)
+        self._recall_recurring(source, lines)
+        mark_link_lists(lines)
+        weigh(lines)
+        return lines, notices, glued
 
     def _recall_recurring(self, source: str, lines: list[Line]) -> None:
         """Mark lines this source repeats across articles, then record this article's lines."""

@@ -169,6 +169,25 @@ def _year(text: str) -> int:
 
 
 def _candidates(line: str, tables: list[_Tables]) -> list[_Candidate]:
+    """Return the dates written in ``line``, in the order they start.
+
+    Numeric dates come first; month names are then looked for in each of ``tables`` with month
+    names, until a table (or a CJK date) has given a date with a named month.
+    """
+    found = _numeric_candidates(line)
+    for t in tables:
+        if t.months is None:
+            continue
+        found.extend(_month_name_candidates(line, t.months, t.month_of))
+        if any(c.named_month for c in found):
+            break
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _numeric_candidates(line: str) -> list[_Candidate]:
+    """Return the numeric dates in ``line``: year-month-day, CJK (2022年2月1日), then day and month
+    in either order with the year last, unless it starts inside a date already found."""
     found: list[_Candidate] = []
     for m in _YMD.finditer(line):
         found.append(
@@ -201,40 +220,52 @@ def _candidates(line: str, tables: list[_Tables]) -> list[_Candidate]:
                 False,
             )
         )
-    for t in tables:
-        if t.months is None:
-            continue
-        for m in t.months.finditer(line):
-            month = t.month_of.get(m.group(1).lower())
-            if month is None:
-                continue
-            before = line[max(0, m.start() - 8) : m.start()]
-            after = line[m.end() : m.end() + 14]
-            day_before = re.search(r"(?<!\d)(\d{1,2})\.?\s*(?:de\s+|of\s+)?$", before)
-            year_before = re.search(r"(?<!\d)(\d{4})\.?\s*$", before)
-            day_after = re.match(r"\s*(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)", after)
-            year_after = re.match(r",?\s*(?:de\s+|г\.\s*)?(\d{4})" + _YEAR_END, after)
-            start = m.start()
-            if day_before:
-                day, first = int(day_before.group(1)), start - len(day_before.group(0))
-                if year_after:
-                    found.append(_named(int(year_after.group(1)), day, month, first, m.end() + year_after.end()))
-                else:
-                    found.append(_named(0, day, month, first, m.end(), has_year=False))
-            elif day_after:
-                day = int(day_after.group(1))
-                rest = after[day_after.end() :]
-                y_after = re.match(r",?\s*(\d{4})" + _YEAR_END, rest)
-                if y_after:
-                    found.append(_named(int(y_after.group(1)), day, month, start,
-                                        m.end() + day_after.end() + y_after.end()))
-                elif year_before:
-                    found.append(_named(int(year_before.group(1)), day, month,
-                                        start - len(year_before.group(0)), m.end() + day_after.end()))
-        if any(c.named_month for c in found):
-            break
-    found.sort(key=lambda c: c.start)
     return found
+
+
+def _month_name_candidates(line: str, months: re.Pattern[str], month_of: dict[str, int]) -> list[_Candidate]:
+    """Return the dates in ``line`` written with one of the month names ``months`` matches
+    (``month_of`` gives each name's number), in the order the names occur."""
+    found: list[_Candidate] = []
+    for m in months.finditer(line):
+        month = month_of.get(m.group(1).lower())
+        if month is None:
+            continue
+        cand = _around_month(line, m, month)
+        if cand is not None:
+            found.append(cand)
+    return found
+
+
+def _around_month(line: str, m: re.Match[str], month: int) -> _Candidate | None:
+    """Return the date around the month name ``m`` in ``line``, or None when no day is next to it.
+
+    A day before the name ("1 February", "1. Februar", "1 de febrero") takes a year after it,
+    or none; a day after it ("February 1st") takes a year after the day, else one before the name.
+    """
+    before = line[max(0, m.start() - 8) : m.start()]
+    after = line[m.end() : m.end() + 14]
+    day_before = re.search(r"(?<!\d)(\d{1,2})\.?\s*(?:de\s+|of\s+)?$", before)
+    year_before = re.search(r"(?<!\d)(\d{4})\.?\s*$", before)
+    day_after = re.match(r"\s*(\d{1,2})(?:st|nd|rd|th|\.)?(?!\d)", after)
+    year_after = re.match(r",?\s*(?:de\s+|г\.\s*)?(\d{4})" + _YEAR_END, after)
+    start = m.start()
+    if day_before:
+        day, first = int(day_before.group(1)), start - len(day_before.group(0))
+        if year_after:
+            return _named(int(year_after.group(1)), day, month, first, m.end() + year_after.end())
+        return _named(0, day, month, first, m.end(), has_year=False)
+    if day_after:
+        day = int(day_after.group(1))
+        rest = after[day_after.end() :]
+        y_after = re.match(r",?\s*(\d{4})" + _YEAR_END, rest)
+        if y_after:
+            return _named(int(y_after.group(1)), day, month, start,
+                          m.end() + day_after.end() + y_after.end())
+        if year_before:
+            return _named(int(year_before.group(1)), day, month,
+                          start - len(year_before.group(0)), m.end() + day_after.end())
+    return None
 
 
 def _time_after(line: str, end: int) -> tuple[int, int, int] | None:

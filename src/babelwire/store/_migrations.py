@@ -272,3 +272,13 @@ def m005_rejected_once(db: sqlite3.Connection) -> None:
         CREATE INDEX IF NOT EXISTS rejected_origin ON rejected(origin)
         """,
     )
+
+
+@migration
+def m006_owed_passes(db: sqlite3.Connection) -> None:
+    """The stories a committed batch touched whose merge/split/reassign pass has not run yet.
+
+    A batch records them in its own transaction and the pass clears them in its, so an
+    ingest killed between the two leaves the work owed here, for the next writer to finish.
+    """
+    _script(db, "CREATE TABLE owed_passes (story_id TEXT PRIMARY KEY) WITHOUT ROWID")

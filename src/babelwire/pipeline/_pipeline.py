@@ -306,13 +306,14 @@ class Pipeline:
         commit and the pass leaves the work owed: the next ingest finishes it with its own pass, at its end,
         as an uninterrupted run of the same inputs would have; any other writer finishes it first.
         """
-        owed = self.store.owed_passes()
-        if not owed:
+        if not self.store.owed_passes():
             return []
-        c = self.clusterer
         try:
-            changes = self.merger.run(c, owed) if hasattr(c, "story_ids") else []
+            # the store's write lock from before the clusterer catches up with other writers to the commit
             with self.store.transaction():
+                owed = self.store.owed_passes()
+                c = self.clusterer
+                changes = self.merger.run(c, owed) if owed and hasattr(c, "story_ids") else []
                 self._apply(changes)
                 self.store.clear_owed_passes()
         except BaseException:
@@ -326,7 +327,10 @@ class Pipeline:
         if self.line_memory is not None:
             self.line_memory.begin()
         try:
-            b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
+            # One writer at a time: the store's write lock is held from before the record steps look for what
+            # is stored and the clusterer catches up with what other processes committed, to the batch's commit.
+            with self.store.transaction():
+                b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
         except BaseException:
             if self._own_clusterer:
                 self._clusterer = None  # it may hold articles the rolled-back batch never stored

@@ -163,16 +163,20 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             continue
         db.execute("BEGIN IMMEDIATE")
         try:
-            fn(db)
-            db.execute(
-                "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
-                (name, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
+            # another process opening the same new store may have applied it while this one waited for the lock
+            ran = not db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone()
+            if ran:
+                fn(db)
+                db.execute(
+                    "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
+                    (name, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        now.append(name)
+        if ran:
+            now.append(name)
     return now
 
 

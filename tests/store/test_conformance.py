@@ -173,3 +173,16 @@ def test_nearest_articles(backend):
         backend.nearest_articles(q, 5, encoder="e")
     sims = {i: float(vs[f"h{i}"] @ q) for i in ids}
     assert [g[0] for g in got] == sorted(ids, key=lambda i: -sims[i])[:5] and got[0][0] == "a7"
+
+
+def test_owed_passes_commit_and_roll_back_with_the_batch(backend):
+    with backend.transaction():
+        backend.owe_pass(["s1", "s2"])
+        backend.owe_pass(["s2"])
+    with pytest.raises(RuntimeError), backend.transaction():
+        backend.owe_pass(["s3"])
+        raise RuntimeError
+    assert backend.owed_passes() == {"s1", "s2"}
+    with backend.transaction():
+        backend.clear_owed_passes()
+    assert backend.owed_passes() == set()

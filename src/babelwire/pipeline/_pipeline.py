@@ -275,9 +275,9 @@ class Pipeline:
             self._batch(docs[i : i + self.batch_size], report)
             if progress:
                 progress("done", len(docs[i : i + self.batch_size]))
-        if report.touched_stories and hasattr(self.clusterer, "story_ids"):
-            changes = self.merger.run(self.clusterer, report.touched_stories)
-            self._apply(changes)
+        # the pass this ingest's batches owe, with any a killed ingest left owed: as one uninterrupted run
+        changes = self.finish_passes()
+        if changes:
             for ch in changes:
                 if ch.action == "merge":  # the merged-away story is gone
                     report.touched_stories.discard(ch.other_id)
@@ -298,12 +298,39 @@ class Pipeline:
                 r.story_id = m["story_id"] if m else None
         return report
 
+    def finish_passes(self) -> list[StoryChange]:
+        """Run the merge/split/reassign pass over the stories committed batches touched and have not had it
+        yet (recorded in the store with each batch); return its changes.
+
+        The pass and the clearing of what was owed commit together, so an ingest killed between a batch's
+        commit and the pass leaves the work owed: the next ingest finishes it with its own pass, at its end,
+        as an uninterrupted run of the same inputs would have; any other writer finishes it first.
+        """
+        if not self.store.owed_passes():
+            return []
+        try:
+            # the store's write lock from before the clusterer catches up with other writers to the commit
+            with self.store.transaction():
+                owed = self.store.owed_passes()
+                c = self.clusterer
+                changes = self.merger.run(c, owed) if owed and hasattr(c, "story_ids") else []
+                self._apply(changes)
+                self.store.clear_owed_passes()
+        except BaseException:
+            if self._own_clusterer:
+                self._clusterer = None  # it may hold changes the store never took
+            raise
+        return changes
+
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
         """Run one batch through the steps (one transaction) and add what it did to ``report``."""
         if self.line_memory is not None:
             self.line_memory.begin()
         try:
-            b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
+            # One writer at a time: the store's write lock is held from before the record steps look for what
+            # is stored and the clusterer catches up with what other processes committed, to the batch's commit.
+            with self.store.transaction():
+                b = self.executor.run(self.record_steps, self.batch_steps, Batch(docs))
         except BaseException:
             if self._own_clusterer:
                 self._clusterer = None  # it may hold articles the rolled-back batch never stored
@@ -410,6 +437,7 @@ class Pipeline:
 
     def link(self, a: str, b: str) -> str:
         """Put articles ``a`` and ``b`` in one story (``b`` joins ``a``'s) and remember it; return the story id."""
+        self.finish_passes()
         sa, sb = self._story_of(a), self._story_of(b)
         if a == b:
             raise ConstraintError("an article is always in its own story")
@@ -430,6 +458,7 @@ class Pipeline:
 
     def unlink(self, a: str) -> str:
         """Take article ``a`` out of its story into a story of its own, and keep it out; return the new id."""
+        self.finish_passes()
         old = self._story_of(a)
         self._ensure_held([a])
         c = self.clusterer
@@ -454,6 +483,7 @@ class Pipeline:
 
     def split(self, story_id: str) -> list[str]:
         """Split a story into its two most separate groups, kept apart from now on; return both ids."""
+        self.finish_passes()
         story_id = self.store.resolve_story(story_id)
         self._ensure_held([m["id"] for m in self.store.story_members(story_id)[:1]])
         c = self.clusterer
@@ -513,6 +543,7 @@ class Pipeline:
             self._write_moves(final, old_of, moved)
             self._save_state(fresh, list(final), replace=True)  # centred anew, in publication order
             self.store.set_setting("index_pending", "0")
+            self.store.clear_owed_passes()  # the pass over every story above covers what was owed
             self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})
@@ -534,6 +565,7 @@ class Pipeline:
         they are: the same articles are in the store.
         """
         lo, hi = _day_range(since, until)
+        self.finish_passes()
         self._check_encoder()
         if self.store.signals_outdated():
             self.upgrade_signals()

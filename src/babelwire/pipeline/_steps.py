@@ -247,7 +247,8 @@ class Assign:
 
 @dataclass
 class Write:
-    """Write the batch in one transaction: rejections, duplicates, line memory, articles, stories, signals."""
+    """Write the batch in one transaction: rejections, duplicates, line memory, articles, stories, signals, and
+    the pass it owes over the stories it touched."""
 
     pipeline: Pipeline
 
@@ -268,6 +269,7 @@ class Write:
                     store.upsert_story(asg.story_id, a.title)
                 store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
             p.save_learned(batch.assignments)
+            store.owe_pass({asg.story_id for asg in batch.assignments})  # cleared by the pass (finish_passes)
 
 
 def record_steps(p: Pipeline) -> list[RecordStep]:

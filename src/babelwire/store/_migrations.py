@@ -163,16 +163,20 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             continue
         db.execute("BEGIN IMMEDIATE")
         try:
-            fn(db)
-            db.execute(
-                "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
-                (name, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
+            # another process opening the same new store may have applied it while this one waited for the lock
+            ran = not db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone()
+            if ran:
+                fn(db)
+                db.execute(
+                    "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
+                    (name, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        now.append(name)
+        if ran:
+            now.append(name)
     return now
 
 
@@ -272,3 +276,13 @@ def m005_rejected_once(db: sqlite3.Connection) -> None:
         CREATE INDEX IF NOT EXISTS rejected_origin ON rejected(origin)
         """,
     )
+
+
+@migration
+def m006_owed_passes(db: sqlite3.Connection) -> None:
+    """The stories a committed batch touched whose merge/split/reassign pass has not run yet.
+
+    A batch records them in its own transaction and the pass clears them in its, so an
+    ingest killed between the two leaves the work owed here, for the next writer to finish.
+    """
+    _script(db, "CREATE TABLE owed_passes (story_id TEXT PRIMARY KEY) WITHOUT ROWID")

@@ -18,7 +18,7 @@ from ..model import Article, Rejection
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "SettingStore", "StoreInterface"]
+           "PassStore", "SettingStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -113,6 +113,14 @@ class FeedStore(Protocol):
     def line_observe(self, source: str, keys: Iterable[str]) -> None: ...
 
 
+class PassStore(Protocol):
+    """The merge/split/reassign work committed batches owe: their stories, until the pass over them commits."""
+
+    def owe_pass(self, story_ids: Iterable[str]) -> None: ...
+    def owed_passes(self) -> set[str]: ...
+    def clear_owed_passes(self) -> None: ...
+
+
 class SettingStore(Protocol):
     """Values stored with the database."""
 
@@ -121,7 +129,7 @@ class SettingStore(Protocol):
 
 
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     SettingStore, Protocol):
+                     PassStore, SettingStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -194,18 +194,27 @@ class Signals:
         batch.embedded = self.pipeline.cache.embedded - before
 
     def _one_by_one(self, batch: Batch) -> list[Any]:
-        signals: list[Any] = []
-        keep: list[bool] = []
-        reasons: dict[int, str] = {}
-        for i, a in enumerate(batch.articles):
-            try:
-                signals.extend(self.pipeline.extractor.extract([a]))
-                keep.append(True)
-            except Exception as exc:  # noqa: BLE001
-                keep.append(False)
-                reasons[i] = f"could not embed: {failure(exc)}"
+        extract = self.pipeline.extractor.extract
+        signals, keep, reasons = _one_at_a_time(batch.articles, lambda a: extract([a])[0], "could not embed")
         batch.drop(keep, reasons)
         return signals
+
+
+def _one_at_a_time(items: Sequence[Any], fn: Callable[[Any], Any], what: str
+                   ) -> tuple[list[Any], list[bool], dict[int, str]]:
+    """Return ``fn`` of each item on its own — the results of those that worked, which worked, and why each
+    other one failed ("``what``: Class: message (at file:line)") — after a batch-wide failure."""
+    out: list[Any] = []
+    keep: list[bool] = []
+    reasons: dict[int, str] = {}
+    for i, item in enumerate(items):
+        try:
+            out.append(fn(item))
+            keep.append(True)
+        except Exception as exc:  # noqa: BLE001 - the failing record is rejected, the rest kept
+            keep.append(False)
+            reasons[i] = f"{what}: {failure(exc)}"
+    return out, keep, reasons
 
 
 @dataclass
@@ -230,16 +239,9 @@ class Assign:
             return
         except Exception as exc:  # noqa: BLE001 - find the record that fails, keep the rest
             log.warning("assigning a batch failed (%s); retrying one article at a time", failure(exc))
-        assignments: list[Any] = []
-        keep: list[bool] = []
-        reasons: dict[int, str] = {}
-        for i, x in enumerate(xs):
-            try:  # an article learned before the failure is predicted, not learned twice
-                assignments.append(learn_many([x])[0] if learn_many else c.learn_one(x))
-                keep.append(True)
-            except Exception as exc:  # noqa: BLE001
-                keep.append(False)
-                reasons[i] = f"could not score: {failure(exc)}"
+        # an article learned before the failure is predicted, not learned twice
+        assignments, keep, reasons = _one_at_a_time(
+            xs, lambda x: learn_many([x])[0] if learn_many else c.learn_one(x), "could not score")
         batch.signals = [sg for sg, k in zip(batch.signals, keep, strict=True) if k]
         batch.drop(keep, reasons)
         batch.assignments = assignments

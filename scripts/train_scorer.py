@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from babelwire.evaluate.datasets import load_pairs
-from babelwire.evaluate.pairs import CLEAR_WEIGHT, TIME_PRIOR, build_pair_table, fit_scorer, train_params
+from babelwire.evaluate.pairs import CLEAR_WEIGHT, L2, TIME_PRIOR, build_pair_table, fit_scorer, train_params
 from babelwire.pipeline import Pipeline
 from babelwire.signals import get_encoder
 from babelwire.store import Store
@@ -46,7 +46,7 @@ def main() -> None:
     if args.l2 is None and args.clear_weight == CLEAR_WEIGHT:
         params = fit_scorer(table)  # L2 chosen by cross-validation on the pairs
     else:
-        params = train_params(table, l2=args.l2 or 10.0, clear_weight=args.clear_weight)
+        params = train_params(table, l2=L2 if args.l2 is None else args.l2, clear_weight=args.clear_weight)
     # The rated pairs carry no publication dates, so the time gap cannot be learned from them:
     # a declared prior says that reports more than a few days apart are rarely one story.
     params["time_prior"] = {"grace_days": args.grace_days, "per_day": args.per_day, "max": args.max_penalty}

@@ -19,7 +19,7 @@ from ..signals.profile import ArticleSignals
 
 __all__ = ["STORY_FACETS", "contradicted", "stories_contradict"]
 
-# The facets a recurrence is told by (OccurrenceComparison.recurrence): the day and the fixed figures.
+# The facets a recurrence is told by: the day and the fixed figures.
 # Places are left to the pair score: on the development pairs, refusing on them cost more stories of
 # one event split (0.009 cross-validated F1) than they kept look-alikes apart (docs/similarity.md).
 STORY_FACETS: tuple[str, ...] = ("day", "measure")
@@ -31,8 +31,8 @@ _FAMILY = 5
 
 
 def _votes(s: ArticleSignals, members: Sequence[ArticleSignals], facets: Sequence[str]) -> dict[str, list[int]]:
-    """Per facet, [members that agree, members whose report is another occurrence on it] (the votes
-    of OccurrenceComparison.recurrence, computed on compare_values' tuple: this runs for every join)."""
+    """Per facet, [members that agree, members whose report is another occurrence on it]: a contradiction
+    counts only between kinds of one family (computed on compare_values' tuple: this runs for every join)."""
     votes = {f: [0, 0] for f in facets}
     if s.occurrence is None or s.occurrence.empty:
         return votes

@@ -358,17 +358,6 @@ class OccurrenceComparison:
         """Return the facets that contradict each other."""
         return [f for f in ("day", "quantity", "place", "kind", "measure") if getattr(self, f) < 0]
 
-    def recurrence(self) -> list[str]:
-        """Return how two reports of one family of event differ in occurrence — another day, place or
-        fixed figure — or nothing: events that recur (another call, the aftershock) look alike but for these.
-
-        Without a shared family the facts do not say so: a report of the arrest after a
-        shooting has another kind and another day, and is the same story.
-        """
-        if self.family <= 0:
-            return []
-        return [f for f in ("day", "place", "measure") if getattr(self, f) < 0]
-
 
 _UNKNOWN = OccurrenceComparison(0, 0, 0, 0, 0, 0)
 

@@ -7,6 +7,7 @@ __all__ = [
     "ReadError",
     "RejectedInput",
     "NotFound",
+    "ReplayDiverged",
     "StoreError",
     "EncoderError",
     "EncoderMismatch",
@@ -54,3 +55,7 @@ class ConstraintError(BabelwireError):
 
 class InvalidArgument(BabelwireError, ValueError):
     """An argument is malformed: a date that is not YYYY-MM-DD, a range that ends before it starts."""
+
+
+class ReplayDiverged(BabelwireError):
+    """A journal replay reached a state the journalled run did not (a missing input, another pass)."""

@@ -39,6 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_mb", "BABELWIRE_MAX_ARTICLE_MB", "5",
             "Largest input file (or JSONL/CSV record) ingest and the web app read, in MiB; bigger ones are "
             "rejected unread."),
+    Setting("lock_wait", "BABELWIRE_LOCK_WAIT", "600",
+            "Seconds a writer waits for the store's write lock while other processes' batches commit (writers take "
+            "turns per batch) before it gives up with an error."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -186,3 +186,19 @@ def test_owed_passes_commit_and_roll_back_with_the_batch(backend):
     with backend.transaction():
         backend.clear_owed_passes()
     assert backend.owed_passes() == set()
+
+
+def test_journal_keeps_commit_order_and_rolls_back_with_the_batch(backend):
+    assert backend.journal() == []
+    with backend.transaction():
+        backend.journal_append("batch", ["b", "a", "ü"])
+    with pytest.raises(RuntimeError), backend.transaction():
+        backend.journal_append("batch", ["lost"])
+        raise RuntimeError
+    with backend.transaction():
+        backend.journal_append("pass", ["s2", "s1"])
+    entries = backend.journal()
+    assert [(e["kind"], e["items"]) for e in entries] == [("batch", ["b", "a", "ü"]), ("pass", ["s2", "s1"])]
+    assert entries[0]["seq"] < entries[1]["seq"]
+    assert [e["items"] for e in backend.journal(after=entries[0]["seq"])] == [["s2", "s1"]]
+    assert len(backend.journal(limit=1)) == 1

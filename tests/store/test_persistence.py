@@ -11,7 +11,7 @@ import pytest
 
 from babelwire.pipeline import Pipeline
 from babelwire.signals.record import SIGNALS_VERSION, decode_signals, encode_signals
-from babelwire.store import Store
+from babelwire.store import MIGRATIONS, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -107,7 +107,8 @@ def test_previous_release_store_migrates_and_keeps_its_stories(tmp_path, monkeyp
     old.close()
     assert before["story_redirects"] and before["constraints"]
     with Store(path) as store:
-        assert store.migrations_applied == ["m004_signals_and_columns", "m005_rejected_once", "m006_owed_passes"]
+        names = [name for name, _ in MIGRATIONS]  # the previous release had applied up to m003
+        assert store.migrations_applied == names[names.index("m004_signals_and_columns"):]
         for t in tables:
             assert sorted(store.db.execute(f"SELECT * FROM {t}")) == before[t]
         assert sorted(store.db.execute(

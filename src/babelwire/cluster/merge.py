@@ -337,7 +337,9 @@ class MergeSplit:
             big = [g for g in groups if len(g) >= (1 if force else self.min_group)]
             if len(big) < 2:
                 continue
-            big.sort(key=lambda g: min(g))  # the group holding the founding article keeps the id
+            # the group holding the founding article (the one the id was made for) keeps the id, else the
+            # group holding the earliest-learned member
+            big.sort(key=lambda g: (all(story_id_for(members[i]) != sid for i in g), min(g)))
             rest = [i for g in big[1:] for i in g]
             cross = float(np.mean([P[i, j] for i in big[0] for j in rest]))
             if not force and (cross >= split_below or self._linked_across(c, members, big)):

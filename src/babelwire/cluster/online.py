@@ -60,15 +60,6 @@ class _Story:
             self.first_day = day if self.first_day is None else min(self.first_day, day)
             self.last_day = day if self.last_day is None else max(self.last_day, day)
 
-    def remove(self, article_id: str, vector: np.ndarray, days: list[float | None]) -> None:
-        """Take an article out; ``days`` are the remaining members' window days."""
-        self.total = self.total - vector
-        self.size -= 1
-        self.members.remove(article_id)
-        known = [d for d in days if d is not None]
-        self.first_day = min(known) if known else None
-        self.last_day = max(known) if known else None
-
     def in_window(self, day: float | None, window: float) -> bool:
         if day is None or self.first_day is None or self.last_day is None:
             return True
@@ -200,6 +191,7 @@ class StoryClusterer:
         self.threshold_ = self.threshold if self.threshold is not None else self.scorer_.threshold
         self.index_ = VectorIndex(dim)
         self.labels_: list[str] = []  # index label -> article id
+        self.positions_: dict[str, int] = {}  # article id -> index label, filled in as moves need it
         self.signals_: dict[str, ArticleSignals] = {}
         self.story_of_: dict[str, str] = {}
         self.stories_: dict[str, _Story] = {}
@@ -624,18 +616,30 @@ class StoryClusterer:
         old = self.story_of_[article_id]
         if old == story_id:
             return
-        s = self.signals_[article_id]
-        st = self.stories_[old]
-        rest = [m for m in st.members if m != article_id]
-        v = self.vector(article_id)
-        st.remove(article_id, v, [_window_day(self.signals_[m]) for m in rest])
-        if not st.members:
+        rest = [m for m in self.stories_[old].members if m != article_id]
+        if rest:
+            self._rebuild(old, rest)
+        else:
             del self.stories_[old]
-        new = self.stories_.get(story_id)
-        if new is None:
-            new = self.stories_[story_id] = _Story(story_id, np.zeros_like(v), 0, None, None)
-        new.add(article_id, v, _window_day(s))
+        joined = self.stories_[story_id].members if story_id in self.stories_ else []
+        self._rebuild(story_id, [*joined, article_id])
         self.story_of_[article_id] = story_id
+
+    def _rebuild(self, story_id: str, members: Sequence[str]) -> None:
+        """Set ``story_id``'s summary from ``members`` added one by one in the order they were learned: the
+        very sums (to the last bit) and member order a restore from the store builds."""
+        pos = self._positions()
+        v0 = self.vector(members[0])
+        st = self.stories_[story_id] = _Story(story_id, np.zeros_like(v0), 0, None, None)
+        for m in sorted(members, key=pos.__getitem__):
+            st.add(m, self.vector(m), _window_day(self.signals_[m]))
+
+    def _positions(self) -> dict[str, int]:
+        """Return each held article's place in learning order (``labels_``, which only grows)."""
+        pos: dict[str, int] = self.positions_
+        for i in range(len(pos), len(self.labels_)):
+            pos[self.labels_[i]] = i
+        return pos
 
     def free_story_id(self, articles: Sequence[str], *, taken: Callable[[str], bool] | None = None) -> str:
         """Return an id no live story has, for a story of ``articles``: the first one's own story id, unless

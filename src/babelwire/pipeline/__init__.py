@@ -1,6 +1,8 @@
 """The ingest pipeline: sources -> clean -> signals -> cluster -> store, one batch per transaction."""
 
 from ._pipeline import Duplicate, IngestReport, Pipeline, RecordResult
+from ._replay import replay
 from ._steps import Batch, BatchLineMemory, LocalExecutor
 
-__all__ = ["Pipeline", "IngestReport", "RecordResult", "Duplicate", "Batch", "BatchLineMemory", "LocalExecutor"]
+__all__ = ["Pipeline", "IngestReport", "RecordResult", "Duplicate", "Batch", "BatchLineMemory", "LocalExecutor",
+           "replay"]

@@ -316,11 +316,24 @@ class Pipeline:
                 changes = self.merger.run(c, owed) if owed and hasattr(c, "story_ids") else []
                 self._apply(changes)
                 self.store.clear_owed_passes()
+                if owed:
+                    self.store.journal_append("pass", sorted(owed))
         except BaseException:
             if self._own_clusterer:
                 self._clusterer = None  # it may hold changes the store never took
             raise
         return changes
+
+    def ingest_batch(self, docs: Sequence[RawDocument], report: IngestReport | None = None) -> IngestReport:
+        """Run ``docs`` through the steps as one batch (one transaction) without the pass it owes; return
+        ``report`` with what it did added. ``ingest_documents`` is batches then the pass; a replay of the
+        journal (``pipeline.replay``) runs them as they were committed."""
+        report = report or IngestReport()
+        report.read += len(docs)
+        if docs:
+            self._check_encoder()
+        self._batch(docs, report)
+        return report
 
     def _batch(self, docs: Sequence[RawDocument], report: IngestReport) -> None:
         """Run one batch through the steps (one transaction) and add what it did to ``report``."""

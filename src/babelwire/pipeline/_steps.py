@@ -22,7 +22,8 @@ from ..store import Store
 if TYPE_CHECKING:
     from ._pipeline import Duplicate, Pipeline
 
-__all__ = ["Batch", "BatchLineMemory", "LocalExecutor", "RecordStep", "BatchStep", "record_steps", "batch_steps"]
+__all__ = ["Batch", "BatchLineMemory", "LocalExecutor", "RecordStep", "BatchStep", "record_steps", "batch_steps",
+           "journal_key"]
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,11 @@ class BatchLineMemory:
             if aid in self._observed:
                 self.store.line_observe(*self._observed[aid])
         self._open, self._current, self._observed = False, None, {}
+
+
+def journal_key(doc: RawDocument) -> str:
+    """Return how the ingest journal names an input: its id and origin (two inputs may share an id)."""
+    return f"{doc.id}\t{doc.origin}"
 
 
 # -- record steps --------------------------------------------------------------------------
@@ -263,6 +269,8 @@ class Write:
                 store.add_duplicate(dup.id, dup.origin, dup.duplicate_of, dup.reason)
             if p.line_memory is not None:
                 p.line_memory.write(a.id for a in batch.articles)
+            # the commit order, for a replay: each input by id and origin (two inputs may share an id)
+            store.journal_append("batch", [journal_key(raw) for raw in batch.docs])
             if not batch.articles:
                 return
             for a, asg in zip(batch.articles, batch.assignments, strict=True):

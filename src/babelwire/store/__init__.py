@@ -6,6 +6,7 @@ from ._protocols import (
     CorrectionStore,
     EmbeddingStore,
     FeedStore,
+    JournalStore,
     PassStore,
     SettingStore,
     SignalStore,
@@ -17,5 +18,5 @@ from .sqlite import SqliteStore, default_db_path
 Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
-           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "default_db_path", "MIGRATIONS", "migrate",
-           "applied"]
+           "CorrectionStore", "FeedStore", "JournalStore", "PassStore", "SettingStore", "default_db_path",
+           "MIGRATIONS", "migrate", "applied"]

@@ -286,3 +286,23 @@ def m006_owed_passes(db: sqlite3.Connection) -> None:
     ingest killed between the two leaves the work owed here, for the next writer to finish.
     """
     _script(db, "CREATE TABLE owed_passes (story_id TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+@migration
+def m011_journal(db: sqlite3.Connection) -> None:
+    """The ingest journal: each committed batch's input ids in order, and each committed pass's stories.
+
+    Writers take turns per batch, so the journal is the one serial order that several ingests and a
+    server produced together; replaying it in one process gives the same stories (``pipeline.replay``).
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('batch', 'pass')),
+            items TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """,
+    )

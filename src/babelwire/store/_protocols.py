@@ -18,7 +18,7 @@ from ..model import Article, Rejection
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "PassStore", "SettingStore", "StoreInterface"]
+           "PassStore", "JournalStore", "SettingStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -121,6 +121,13 @@ class PassStore(Protocol):
     def clear_owed_passes(self) -> None: ...
 
 
+class JournalStore(Protocol):
+    """The ingest journal: what each committed batch read and each committed pass covered, in commit order."""
+
+    def journal_append(self, kind: str, items: Sequence[str]) -> None: ...
+    def journal(self, *, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]: ...
+
+
 class SettingStore(Protocol):
     """Values stored with the database."""
 
@@ -129,7 +136,7 @@ class SettingStore(Protocol):
 
 
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     PassStore, SettingStore, Protocol):
+                     PassStore, JournalStore, SettingStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

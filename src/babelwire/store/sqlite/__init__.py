@@ -10,6 +10,7 @@ from ._connection import SqliteConnection, default_db_path
 from ._corrections import SqliteCorrections
 from ._embeddings import SqliteEmbeddings
 from ._feeds import SqliteFeeds
+from ._journal import SqliteJournal
 from ._passes import SqlitePasses
 from ._settings import SqliteSettings
 from ._signals import SqliteSignals
@@ -19,7 +20,7 @@ __all__ = ["SqliteStore", "default_db_path"]
 
 
 class SqliteStore(SqliteConnection, SqliteArticles, SqliteEmbeddings, SqliteSignals, SqliteStories,
-                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteSettings):
+                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteJournal, SqliteSettings):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted

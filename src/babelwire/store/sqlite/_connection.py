@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,6 +16,8 @@ from ...errors import StoreError
 from .._migrations import migrate
 
 __all__ = ["SqliteConnection", "default_db_path", "now"]
+
+log = logging.getLogger(__name__)
 
 
 def default_db_path() -> str:
@@ -64,6 +68,28 @@ class SqliteConnection:
         """Return a number that changes when another connection (another process) commits to the store."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
+    def _begin_immediate(self) -> None:
+        """Take the write lock, waiting up to the ``lock_wait`` setting while other writers commit."""
+        from ... import settings
+
+        try:
+            wait = float(settings.get("lock_wait") or 600)
+        except ValueError as exc:
+            raise StoreError(f"BABELWIRE_LOCK_WAIT must be a number of seconds, not {settings.get('lock_wait')!r}"
+                             ) from exc
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")  # each try waits out busy_timeout
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"{self.path}: another process held the store's write lock for over "
+                                     f"{wait:g} s (BABELWIRE_LOCK_WAIT)") from exc
+                log.info("%s: waiting for another writer's batch to commit", self.path)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run the block in one transaction (nested blocks join the outer one)."""
@@ -75,7 +101,7 @@ class SqliteConnection:
                 finally:
                     self._depth -= 1
                 return
-            self.db.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             self._depth = 1
             try:
                 yield

@@ -13,6 +13,7 @@ __all__ = [
     "MissingDependency",
     "ConstraintError",
     "InvalidArgument",
+    "AlreadyExists",
 ]
 
 
@@ -54,3 +55,7 @@ class ConstraintError(BabelwireError):
 
 class InvalidArgument(BabelwireError, ValueError):
     """An argument is malformed: a date that is not YYYY-MM-DD, a range that ends before it starts."""
+
+
+class AlreadyExists(BabelwireError):
+    """Something to be created under a name that is taken (an alert of the same name)."""

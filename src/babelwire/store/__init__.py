@@ -2,7 +2,9 @@
 
 from ._migrations import MIGRATIONS, applied, migrate
 from ._protocols import (
+    AlertStore,
     ArticleStore,
+    ChangeStore,
     CorrectionStore,
     EmbeddingStore,
     FeedStore,
@@ -17,5 +19,5 @@ from .sqlite import SqliteStore, default_db_path
 Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
-           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "default_db_path", "MIGRATIONS", "migrate",
+           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "ChangeStore", "AlertStore", "default_db_path", "MIGRATIONS", "migrate",
            "applied"]

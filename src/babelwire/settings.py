@@ -39,7 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_mb", "BABELWIRE_MAX_ARTICLE_MB", "5",
             "Largest input file (or JSONL/CSV record) ingest and the web app read, in MiB; bigger ones are "
             "rejected unread."),
-    Setting("alert_min_similarity", "BABELWIRE_ALERT_MIN_SIMILARITY", "0.84",
+    Setting("alert_min_similarity", "BABELWIRE_ALERT_MIN_SIMILARITY", "0.82",
             "Cosine between an alert's query and an article's vector from which the article matches the alert "
             "semantically (any language); an article with every query word matches too."),
     Setting("webhook_tries", "BABELWIRE_WEBHOOK_TRIES", "3",

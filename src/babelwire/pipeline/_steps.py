@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import RejectedInput
-from . import _changes as feed
 from ..model import Article, RawDocument, Rejection, content_hash, failure
 from ..store import Store
+from . import _changes as feed
 
 if TYPE_CHECKING:
     from ._pipeline import Duplicate, Pipeline

@@ -127,7 +127,7 @@ def story_matches(store: StoreInterface, alert: Alert, story_id: str, *, encoder
 
 
 def _min_similarity(value: float | None) -> float:
-    return float(value if value is not None else settings.get("alert_min_similarity") or 0.84)
+    return float(value if value is not None else settings.get("alert_min_similarity") or 0.82)
 
 
 def _query_encoder(store: StoreInterface, encoder: Encoder | str | None, warnings: list[str]) -> Encoder | None:

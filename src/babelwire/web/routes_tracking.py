@@ -21,6 +21,7 @@ __all__ = ["api_router", "feeds_router"]
 api_router = APIRouter(prefix="/api", tags=["api"])
 feeds_router = APIRouter(tags=["feeds"])
 reads = [Depends(require_read)]
+_KINDS = Query(None, description="Only changes of these kinds (repeat the parameter)")
 
 
 def _invalid(exc: InvalidArgument) -> ApiError:
@@ -33,7 +34,7 @@ async def list_changes(
     request: Request,
     after: int = Query(0, ge=0, le=2**62, description="Cursor: the changes after this one ('next' of a page)"),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    kind: list[str] | None = Query(None, description="Only changes of these kinds (repeat the parameter)"),
+    kind: list[str] | None = _KINDS,
 ) -> Response:
     """Return `{"changes", "next", "more", "head"}`: what happened after cursor `after`, oldest first.
 

@@ -46,7 +46,8 @@ class SqliteChanges:
                       story_id: str | None = None) -> list[Change]:
         """Return up to ``limit`` changes with a cursor above ``cursor``, oldest first (only ``kinds`` when
         given, only about ``story_id`` when given)."""
-        where, params = ["cursor > ?"], [cursor]
+        where = ["cursor > ?"]
+        params: list[Any] = [cursor]
         if kinds is not None:
             kinds = list(kinds)
             if not kinds:

@@ -117,7 +117,11 @@ def _run_ingest(store: Store, paths: tuple[str, ...], encoder: str | None, threa
                 max_article_mb: float | None = None):
     pipeline = _open_pipeline(store, encoder, threads, quiet, by_name=False, max_article_mb=max_article_mb)
     with _progress_bar(quiet) as bar:
-        return pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
+        report = pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
+    from ._cli_tracking import after_ingest
+
+    after_ingest(store, pipeline.encoder, quiet)  # the alerts, over what the ingest committed
+    return report
 
 
 def _print_summary(report, quiet: bool) -> None:
@@ -614,6 +618,11 @@ def serve(host, port, db, encoder, threads, max_article_mb):
     c.print(f"serving {os.path.abspath(db)} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
             highlight=False, markup=False)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+from ._cli_tracking import register as _register_tracking  # noqa: E402 - after the helpers it imports
+
+_register_tracking(cli)  # changes, alert, alerts
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ __all__ = [
     "MissingDependency",
     "ConstraintError",
     "InvalidArgument",
+    "AlreadyExists",
 ]
 
 
@@ -59,3 +60,7 @@ class InvalidArgument(BabelwireError, ValueError):
 
 class ReplayDiverged(BabelwireError):
     """A journal replay reached a state the journalled run did not (a missing input, another pass)."""
+
+
+class AlreadyExists(BabelwireError):
+    """Something to be created under a name that is taken (an alert of the same name)."""

@@ -16,6 +16,10 @@ __all__ = [
     "Membership",
     "Story",
     "Rejection",
+    "Change",
+    "CHANGE_KINDS",
+    "Alert",
+    "Firing",
     "content_hash",
     "failure",
     "valid_text",
@@ -163,6 +167,74 @@ class Rejection:
     def from_exception(cls, origin: str, exc: BaseException, *, id: str | None = None) -> Rejection:
         """Return the rejection for an unexpected failure: exception class, message and where it was raised."""
         return cls(origin, f"{failure(exc)}", id=id)
+
+
+# Every kind of entry of the changes feed (docs/changes.md gives each one's data).
+CHANGE_KINDS = ("article.stored", "article.moved", "article.copy", "story.created", "story.merged", "story.split",
+                "story.removed", "correction", "recluster")
+
+
+@dataclass(slots=True)
+class Change:
+    """One entry of the changes feed: what happened (``kind``, ``data``), at which ``cursor`` (set by the store)."""
+
+    kind: str
+    data: dict[str, Any]
+    cursor: int = 0
+    at: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the change as JSON-ready data."""
+        return {"cursor": self.cursor, "at": self.at, "kind": self.kind, "data": self.data}
+
+
+@dataclass(slots=True)
+class Alert:
+    """A saved watch: a query in any language, optional filters, and where its firings are delivered."""
+
+    name: str
+    query: str
+    lang: str | None = None
+    source: str | None = None
+    min_sources: int | None = None
+    webhook: str | None = None
+    secret: str | None = None
+    created_at: str = ""
+    start_cursor: int = 0  # the changes feed's head when the alert was added: only what came after counts
+    cursor: int = 0  # the last change the alert has been evaluated against
+
+    def as_dict(self, *, secret: bool = False) -> dict[str, Any]:
+        """Return the alert as JSON-ready data (the secret only as whether one is set, unless ``secret``)."""
+        return {"name": self.name, "query": self.query, "lang": self.lang, "source": self.source,
+                "min_sources": self.min_sources, "webhook": self.webhook,
+                "secret": self.secret if secret else bool(self.secret), "created_at": self.created_at,
+                "cursor": self.cursor}
+
+
+@dataclass(slots=True)
+class Firing:
+    """An alert fired for a story (``reason``: ``new_story``, ``new_language`` or ``min_sources``), with its
+    delivery state (``pending``, ``delivered``, ``failed``, or ``none`` without a webhook)."""
+
+    id: int
+    alert: str
+    story_id: str
+    reason: str
+    value: str
+    at: str
+    cursor: int
+    data: dict[str, Any]
+    delivery: str = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+    delivered_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the firing as JSON-ready data."""
+        return {"id": self.id, "alert": self.alert, "story_id": self.story_id, "reason": self.reason,
+                "value": self.value, "at": self.at, "cursor": self.cursor, "story": self.data,
+                "delivery": self.delivery, "attempts": self.attempts, "last_error": self.last_error,
+                "delivered_at": self.delivered_at}
 
 
 def failure(exc: BaseException) -> str:

@@ -42,6 +42,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lock_wait", "BABELWIRE_LOCK_WAIT", "600",
             "Seconds a writer waits for the store's write lock while other processes' batches commit (writers take "
             "turns per batch) before it gives up with an error."),
+    Setting("alert_min_similarity", "BABELWIRE_ALERT_MIN_SIMILARITY", "0.82",
+            "Cosine between an alert's query and an article's vector from which the article matches the alert "
+            "semantically (any language); an article with every query word matches too."),
+    Setting("webhook_tries", "BABELWIRE_WEBHOOK_TRIES", "3",
+            "Tries of one alert webhook delivery per run, with exponential backoff; a firing still failing is "
+            "tried again by the next runs, up to three times as many tries in all."),
+    Setting("webhook_timeout", "BABELWIRE_WEBHOOK_TIMEOUT", "10", "Seconds one webhook request may take."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -12,18 +12,23 @@ from .errors import NotFound
 from .store import Store
 
 __all__ = ["article_json", "explain_article", "story_view", "copy_of", "story", "stories", "story_dict", "facets",
-           "article_summaries"]
+           "article_summaries", "independent_sources"]
+
+
+def independent_sources(members: list[dict[str, Any]]) -> int:
+    """Return how many independent sources ``members`` (``story_members`` rows) come from: distinct outlets
+    among the originals (copies and near-duplicates do not count); an original whose outlet is unknown (only
+    its folder is) counts on its own."""
+    originals = [m for m in members if not m["copy_of"]]
+    return len({m["source"] for m in originals if m["source_known"]}) + sum(
+        1 for m in originals if not m["source_known"])
 
 
 def story_dict(store: Store, story_id: str, headline: str) -> dict[str, Any]:
     """Return the story in the JSON contract's shape: languages, dates, sources, copies and its articles."""
     members = store.story_members(story_id)
     dates = sorted(m["published"] for m in members if m["published"])
-    # Independent sources: distinct outlets among the originals; an original whose outlet is
-    # unknown (only its folder is) counts on its own.
-    originals = [m for m in members if not m["copy_of"]]
-    independent = len({m["source"] for m in originals if m["source_known"]}) + sum(
-        1 for m in originals if not m["source_known"])
+    independent = independent_sources(members)
     return {
         "id": story_id,
         "headline": headline,

@@ -202,3 +202,60 @@ def test_journal_keeps_commit_order_and_rolls_back_with_the_batch(backend):
     assert entries[0]["seq"] < entries[1]["seq"]
     assert [e["items"] for e in backend.journal(after=entries[0]["seq"])] == [["s2", "s1"]]
     assert len(backend.journal(limit=1)) == 1
+def test_changes_are_appended_with_growing_cursors_and_roll_back_with_their_transaction(backend):
+    from babelwire.model import Change
+
+    assert backend.changes_head() == 0 and backend.changes_after(0) == []
+    with backend.transaction():
+        cursors = backend.record_changes([Change("story.created", {"story_id": "s1", "headline": "H"}),
+                                          Change("article.stored", {"article_id": "a", "story_id": "s1"})])
+    assert cursors == sorted(cursors) and cursors[0] > 0 and backend.changes_head() == cursors[-1]
+    with pytest.raises(ValueError), backend.transaction():
+        backend.record_changes([Change("story.removed", {"story_id": "s1", "into": None})])
+        raise ValueError("interrupted")
+    with backend.transaction():
+        [later] = backend.record_changes([Change("story.merged", {"from": "s2", "into": "s1", "articles": ["b"]})])
+    assert later > cursors[-1]  # never reused, even after a rollback
+    got = backend.changes_after(0)
+    assert [c.kind for c in got] == ["story.created", "article.stored", "story.merged"]
+    assert got[1].data == {"article_id": "a", "story_id": "s1"} and got[1].at
+    assert [c.cursor for c in backend.changes_after(cursors[0], 1)] == [cursors[1]]
+    assert [c.kind for c in backend.changes_after(0, kinds=["story.merged"])] == ["story.merged"]
+    assert backend.changes_after(0, kinds=[]) == []
+    assert [c.kind for c in backend.changes_after(0, story_id="s1")] == [c.kind for c in got]  # merged: into s1
+
+
+def test_alerts_their_story_records_and_firings_once(backend):
+    from babelwire.errors import AlreadyExists
+    from babelwire.model import Alert
+
+    with backend.transaction():
+        a = backend.add_alert(Alert("quake", "Erdbeben", lang="de", min_sources=3, webhook="http://h/x", secret="k"))
+    assert a.created_at and a.cursor == a.start_cursor == backend.changes_head()
+    assert backend.get_alert("quake").secret == "k" and [x.name for x in backend.alerts()] == ["quake"]
+    with pytest.raises(AlreadyExists), backend.transaction():
+        backend.add_alert(Alert("quake", "x"))
+    with backend.transaction():
+        backend.set_alert_cursor("quake", 5)
+        backend.set_alert_cursor("quake", 3)  # never goes back
+        backend.set_alert_story("quake", "s1", ["tr", "ru"], 2)
+        f = backend.add_firing("quake", "s1", "new_story", "", cursor=5, data={"id": "s1"}, delivery="pending")
+        again = backend.add_firing("quake", "s1", "new_story", "", cursor=6, data={}, delivery="pending")
+        other = backend.add_firing("quake", "s1", "new_language", "de", cursor=6, data={}, delivery="pending")
+    assert backend.get_alert("quake").cursor == 5
+    assert backend.alert_story("quake", "s1") == ({"ru", "tr"}, 2) and backend.alert_story("quake", "s9") is None
+    assert f is not None and again is None and other is not None and f.data == {"id": "s1"}
+    assert [x.id for x in backend.firings()] == [other.id, f.id]
+    assert [x.id for x in backend.firings(newest_first=False, limit=1)] == [f.id]
+    with backend.transaction():
+        backend.set_delivery(f.id, "delivered", attempts=1)
+        backend.set_delivery(other.id, "failed", attempts=3, error="HTTP 500")
+    assert [x.id for x in backend.firings(delivery=["pending", "failed"])] == [other.id]
+    done = backend.firings(name="quake", since="2000-01-01", delivery=["delivered"])[0]
+    assert done.delivered_at and done.attempts == 1 and backend.firings(since="9999-01-01") == []
+    assert backend.firings(delivery=["failed"])[0].last_error == "HTTP 500"
+    with backend.transaction():
+        backend.remove_alert("quake")
+    assert backend.alerts() == [] and backend.firings() == [] and backend.alert_story("quake", "s1") is None
+    with pytest.raises(NotFound):
+        backend.get_alert("quake")

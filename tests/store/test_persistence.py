@@ -109,6 +109,9 @@ def test_previous_release_store_migrates_and_keeps_its_stories(tmp_path, monkeyp
     with Store(path) as store:
         names = [name for name, _ in MIGRATIONS]  # the previous release had applied up to m003
         assert store.migrations_applied == names[names.index("m004_signals_and_columns"):]
+        from babelwire.tracking.changes import replay  # the changes feed starts with the stories it had
+
+        assert replay(store.changes_after(0, 100_000)) == {a: s for a, s, *_ in members}
         for t in tables:
             assert sorted(store.db.execute(f"SELECT * FROM {t}")) == before[t]
         assert sorted(store.db.execute(

@@ -22,6 +22,7 @@ from ..signals import EmbeddingCache, Encoder, get_encoder
 from ..signals.profile import SignalExtractor
 from ..sources import ReadResult, iter_files, read_path
 from ..store import Store
+from . import _changes as feed
 from ._steps import Batch, BatchLineMemory, LocalExecutor, batch_steps, record_steps
 from ._working_set import WorkingSet
 
@@ -405,13 +406,17 @@ class Pipeline:
             self.store.assign(copy, m["story_id"], score=m["score"],
                               evidence={**m["evidence"], "reason": "copy", "copy_of": original, **rel,
                                         "original_arrived_later": True})
+            self.store.record_changes([feed.copy(copy, original, m["story_id"])])
 
     # -- keeping the store in step with the clusterer -------------------------------------------
     def _refresh_headlines(self, story_ids: Iterable[str]) -> None:
         for sid in story_ids:
             members = self.store.story_members(sid)
             if not members:
-                self.store.delete_story(sid)
+                if self.store.story_exists(sid):
+                    self.store.delete_story(sid)
+                    into = self.store.resolve_story(sid)
+                    self.store.record_changes([feed.removed(sid, into if into != sid else None)])
                 continue
             originals = [m for m in members if not m["copy_of"]] or members
             self.store.upsert_story(sid, originals[0]["title"])
@@ -426,6 +431,8 @@ class Pipeline:
                 target = ch.story_id if ch.action == "merge" else ch.other_id
                 if not self.store.story_exists(target):
                     self.store.upsert_story(target, "")  # headline set below
+                    first = self.store.get_article(ch.articles[0]).title if ch.articles else ""
+                    self.store.record_changes([feed.created(target, first, by)])
                 for aid in ch.articles:
                     m = self.store.membership(aid) or {"score": None, "evidence": {}}
                     ev = dict(m["evidence"])
@@ -433,6 +440,7 @@ class Pipeline:
                                    else ch.story_id, "set_score": ch.as_dict()["score"]}
                     self.store.assign(aid, target, score=m["score"], evidence=ev)
                 touched |= {ch.story_id, ch.other_id}
+                self.store.record_changes(_pass_changes(ch, by))
                 if ch.action == "merge":
                     self.store.add_redirect(ch.other_id, ch.story_id)
                 elif ch.action == "move" and not self.store.story_members(ch.story_id):
@@ -464,8 +472,10 @@ class Pipeline:
                 m = self.store.membership(b) or {"evidence": {}}
                 self.store.assign(b, sa, score=1.0, evidence={**m["evidence"], "reason": "linked by a user",
                                                                "linked_to": a})
+                self.store.record_changes([feed.moved(b, sb, sa, "link")])
                 self._refresh_headlines({sa, sb})
             self.store.audit("link", sa, {"articles": [a, b], "from": sb})
+            self.store.record_changes([feed.correction("link", sa, articles=[a, b], **{"from": sb})])
             self._cover()
         return sa
 
@@ -485,12 +495,17 @@ class Pipeline:
                 self.store.add_constraint("unlink", a, o)
                 c.add_constraint("unlink", a, o)
             c.move(a, new)
-            self.store.upsert_story(new, self.store.get_article(a).title)
+            title = self.store.get_article(a).title
+            if not self.store.story_exists(new):
+                self.store.record_changes([feed.created(new, title, "unlink")])
+            self.store.upsert_story(new, title)
             m = self.store.membership(a) or {"evidence": {}}
             self.store.assign(a, new, score=None, evidence={**m["evidence"], "reason": "unlinked by a user",
                                                             "unlinked_from": old})
+            self.store.record_changes([feed.moved(a, old, new, "unlink")])
             self._refresh_headlines({old, new})
             self.store.audit("unlink", old, {"article": a, "new_story": new})
+            self.store.record_changes([feed.correction("unlink", old, article=a, new_story=new)])
             self._cover()
         return new
 
@@ -512,6 +527,8 @@ class Pipeline:
                         self.store.add_constraint("unlink", x, y)
                         c.add_constraint("unlink", x, y)
             self._apply(changes, by="user split")
+            self.store.record_changes([feed.correction("split", story_id,
+                                                       new_stories=[ch.other_id for ch in changes])])
         return [story_id] + [ch.other_id for ch in changes]
 
     # -- switching encoder ----------------------------------------------------------------------
@@ -560,6 +577,8 @@ class Pipeline:
             self.store.audit("recluster", None, {"articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})
+            self.store.record_changes([feed.recluster({"articles": len(final), "moved": len(moved),
+                                                       "stories": len(set(final.values()))})])
         self._clusterer = None if self._own_clusterer else fresh  # ours holds the working set only
         return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
                 "kept_ids": len(rename)}
@@ -595,6 +614,8 @@ class Pipeline:
             self.store.audit("recluster", None, {**span, "articles": len(final), "moved": len(moved),
                                                  "stories": len(set(final.values())),
                                                  "merges_and_splits": [c.as_dict() for c in changes]})
+            self.store.record_changes([feed.recluster({**span, "articles": len(final), "moved": len(moved),
+                                                       "stories": len(set(final.values()))})])
         self._follow_moves(final, moved)
         return {"articles": len(final), "moved": len(moved), "stories": len(set(final.values())),
                 "kept_ids": len(rename), **span}
@@ -634,9 +655,12 @@ class Pipeline:
         for aid in moved:
             m = self.store.membership(aid) or {"score": None, "evidence": {}}
             if not self.store.story_exists(final[aid]):
-                self.store.upsert_story(final[aid], self.store.get_article(aid).title)
+                title = self.store.get_article(aid).title
+                self.store.upsert_story(final[aid], title)
+                self.store.record_changes([feed.created(final[aid], title, "recluster")])
             self.store.assign(aid, final[aid], score=m["score"],
                               evidence={**m["evidence"], "moved": {"by": "recluster", "from": old_of.get(aid)}})
+            self.store.record_changes([feed.moved(aid, old_of.get(aid), final[aid], "recluster")])
         to_new: dict[str, Counter[str]] = {}  # old story -> where its members went
         for aid, old in old_of.items():
             if old:
@@ -647,6 +671,15 @@ class Pipeline:
             self.store.add_redirect(sid, max(sorted(went), key=lambda k: went[k]))
         was = {o for a in moved if (o := old_of.get(a))}
         self._refresh_headlines({final[a] for a in moved} | was | gone)
+
+
+def _pass_changes(ch: StoryChange, by: str) -> list[Any]:
+    """Return the changes-feed entries of one change of a pass (or of a user split)."""
+    if ch.action == "merge":
+        return [feed.merged(ch.other_id, ch.story_id, ch.articles, by, ch.score)]
+    if ch.action == "split":
+        return [feed.split(ch.story_id, ch.other_id, ch.articles, by, ch.score)]
+    return [feed.moved(aid, ch.story_id, ch.other_id, by) for aid in ch.articles]
 
 
 def _day_range(since: str | date | None, until: str | date | None) -> tuple[float | None, float | None]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import RejectedInput
 from ..model import Article, RawDocument, Rejection, content_hash, failure
 from ..store import Store
+from . import _changes as feed
 
 if TYPE_CHECKING:
     from ._pipeline import Duplicate, Pipeline
@@ -273,11 +274,15 @@ class Write:
             store.journal_append("batch", [journal_key(raw) for raw in batch.docs])
             if not batch.articles:
                 return
+            changes = []
             for a, asg in zip(batch.articles, batch.assignments, strict=True):
                 store.add_article(a, embed_hash=content_hash(a.embed_text))
                 if asg.new_story:
                     store.upsert_story(asg.story_id, a.title)
+                    changes.append(feed.created(asg.story_id, a.title, "ingest"))
                 store.assign(a.id, asg.story_id, score=asg.score, evidence=asg.evidence)
+                changes.append(feed.stored(a, asg.story_id, asg.evidence.get("copy_of")))
+            store.record_changes(changes)  # the changes feed, in the batch's transaction
             p.save_learned(batch.assignments)
             store.owe_pass({asg.story_id for asg in batch.assignments})  # cleared by the pass (finish_passes)
 

@@ -2,7 +2,9 @@
 
 from ._migrations import MIGRATIONS, applied, migrate
 from ._protocols import (
+    AlertStore,
     ArticleStore,
+    ChangeStore,
     CorrectionStore,
     EmbeddingStore,
     FeedStore,
@@ -18,5 +20,5 @@ from .sqlite import SqliteStore, default_db_path
 Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
-           "CorrectionStore", "FeedStore", "JournalStore", "PassStore", "SettingStore", "default_db_path",
-           "MIGRATIONS", "migrate", "applied"]
+           "CorrectionStore", "FeedStore", "JournalStore", "PassStore", "SettingStore", "ChangeStore",
+           "AlertStore", "default_db_path", "MIGRATIONS", "migrate", "applied"]

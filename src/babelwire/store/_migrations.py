@@ -289,6 +289,89 @@ def m006_owed_passes(db: sqlite3.Connection) -> None:
 
 
 @migration
+def m008_changes(db: sqlite3.Connection) -> None:
+    """The changes feed: an append-only log, one row per change, with a cursor that only grows.
+
+    Each row is written in the transaction of the change it records. A store that already holds
+    stories gets them as ``story.created`` and ``article.stored`` entries (in ingest order, marked
+    ``backfilled``), so replaying the feed from 0 gives its memberships as they are.
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE changes (
+            cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            story_id TEXT,
+            article_id TEXT,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX changes_kind ON changes(kind, cursor);
+        CREATE INDEX changes_story ON changes(story_id, cursor);
+        INSERT INTO changes (at, kind, story_id, article_id, data)
+            SELECT s.created_at, 'story.created', s.id, NULL,
+                   json_object('story_id', s.id, 'headline', s.headline, 'backfilled', json('true'))
+            FROM stories s WHERE s.id IN (SELECT story_id FROM memberships) ORDER BY s.created_at, s.id;
+        INSERT INTO changes (at, kind, story_id, article_id, data)
+            SELECT m.assigned_at, 'article.stored', m.story_id, a.id,
+                   json_object('article_id', a.id, 'story_id', m.story_id, 'lang', a.lang, 'source', a.source,
+                               'title', a.title, 'published', a.published, 'copy_of', m.copy_of,
+                               'backfilled', json('true'))
+            FROM memberships m JOIN articles a ON a.id = m.article_id ORDER BY a.seq
+        """,
+    )
+
+
+@migration
+def m009_alerts(db: sqlite3.Connection) -> None:
+    """Saved alerts, what each knows of the stories it matched, and its firings with their delivery state.
+
+    A firing is unique per alert, story, reason and value, so evaluating again never fires twice.
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE alerts (
+            name TEXT PRIMARY KEY,
+            query TEXT NOT NULL,
+            lang TEXT,
+            source TEXT,
+            min_sources INTEGER,
+            webhook TEXT,
+            secret TEXT,
+            created_at TEXT NOT NULL,
+            start_cursor INTEGER NOT NULL,
+            cursor INTEGER NOT NULL
+        );
+        CREATE TABLE alert_stories (
+            alert TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            languages TEXT NOT NULL,
+            sources INTEGER NOT NULL,
+            PRIMARY KEY (alert, story_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE alert_firings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            value TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            cursor INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            delivery TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            delivered_at TEXT,
+            UNIQUE (alert, story_id, reason, value)
+        );
+        CREATE INDEX alert_firings_at ON alert_firings(alert, at)
+        """,
+    )
+
+
+@migration
 def m011_journal(db: sqlite3.Connection) -> None:
     """The ingest journal: each committed batch's input ids in order, and each committed pass's stories.
 

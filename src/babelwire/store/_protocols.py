@@ -14,11 +14,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..model import Article, Rejection
+from ..model import Alert, Article, Change, Firing, Rejection
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "PassStore", "JournalStore", "SettingStore", "StoreInterface"]
+           "PassStore", "JournalStore", "SettingStore", "ChangeStore", "AlertStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -135,8 +135,34 @@ class SettingStore(Protocol):
     def set_setting(self, name: str, value: str) -> None: ...
 
 
+class ChangeStore(Protocol):
+    """The changes feed: an append-only log of what happened, written in the transaction of each change."""
+
+    def record_changes(self, changes: Iterable[Change]) -> list[int]: ...
+    def changes_after(self, cursor: int, limit: int = 100, kinds: Sequence[str] | None = None, *,
+                      story_id: str | None = None) -> list[Change]: ...
+    def changes_head(self) -> int: ...
+
+
+class AlertStore(Protocol):
+    """Saved alerts, what each knows of the stories it matched, and its firings with their delivery state."""
+
+    def add_alert(self, alert: Alert) -> Alert: ...
+    def get_alert(self, name: str) -> Alert: ...
+    def alerts(self) -> list[Alert]: ...
+    def remove_alert(self, name: str) -> None: ...
+    def set_alert_cursor(self, name: str, cursor: int) -> None: ...
+    def alert_story(self, name: str, story_id: str) -> tuple[set[str], int] | None: ...
+    def set_alert_story(self, name: str, story_id: str, languages: Iterable[str], sources: int) -> None: ...
+    def add_firing(self, name: str, story_id: str, reason: str, value: str, *, cursor: int,
+                   data: dict[str, Any], delivery: str) -> Firing | None: ...
+    def firings(self, *, name: str | None = None, since: str | None = None, delivery: Iterable[str] | None = None,
+                limit: int | None = None, newest_first: bool = True) -> list[Firing]: ...
+    def set_delivery(self, firing_id: int, state: str, *, attempts: int, error: str | None = None) -> None: ...
+
+
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     PassStore, JournalStore, SettingStore, Protocol):
+                     PassStore, JournalStore, SettingStore, ChangeStore, AlertStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

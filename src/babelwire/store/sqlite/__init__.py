@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ._alerts import SqliteAlerts
 from ._articles import SqliteArticles
+from ._changes import SqliteChanges
 from ._connection import SqliteConnection, default_db_path
 from ._corrections import SqliteCorrections
 from ._embeddings import SqliteEmbeddings
@@ -20,7 +22,8 @@ __all__ = ["SqliteStore", "default_db_path"]
 
 
 class SqliteStore(SqliteConnection, SqliteArticles, SqliteEmbeddings, SqliteSignals, SqliteStories,
-                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteJournal, SqliteSettings):
+                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteJournal, SqliteSettings, SqliteChanges,
+                  SqliteAlerts):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted

@@ -11,11 +11,12 @@ from ._protocols import (
     SignalStore,
     StoreInterface,
     StoryStore,
+    TrendStore,
 )
 from .sqlite import SqliteStore, default_db_path
 
 Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
-           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "default_db_path", "MIGRATIONS", "migrate",
+           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "TrendStore", "default_db_path", "MIGRATIONS", "migrate",
            "applied"]

@@ -18,7 +18,7 @@ from ..model import Article, Rejection
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "PassStore", "SettingStore", "StoreInterface"]
+           "PassStore", "SettingStore", "TrendStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -121,6 +121,13 @@ class PassStore(Protocol):
     def clear_owed_passes(self) -> None: ...
 
 
+class TrendStore(Protocol):
+    """Who reported which story when: report rows read through the indexes, for trending and timelines."""
+
+    def report_rows(self, *, published: tuple[str, str], ingested: tuple[str, str]) -> list[dict[str, Any]]: ...
+    def story_report_rows(self, story_id: str) -> list[dict[str, Any]]: ...
+
+
 class SettingStore(Protocol):
     """Values stored with the database."""
 
@@ -129,7 +136,7 @@ class SettingStore(Protocol):
 
 
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     PassStore, SettingStore, Protocol):
+                     PassStore, SettingStore, TrendStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

@@ -74,6 +74,6 @@ def wire(outlets: int = 10) -> list[dict[str, Any]]:
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     """Write ``records`` to ``path`` in publication order (a replay) and return it."""
-    records = sorted(records, key=lambda r: (r["published"], r["id"]))
+    records = sorted(records, key=lambda r: (r.get("published") or "", r["id"]))
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path

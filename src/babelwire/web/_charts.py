@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 __all__ = ["sparkline", "timeline_chart", "PALETTE"]
 
 # Okabe-Ito: told apart with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 _MUTED = "#9aa3ad"
 
 
@@ -37,7 +37,7 @@ def _open(uid: str, width: int, height: int, title: str, desc: str, cls: str) ->
 
 
 def sparkline(counts: Sequence[int], *, window: int, title: str, desc: str, uid: str = "spark",
-              width: int = 260, height: int = 48) -> str:
+              width: int = 320, height: int = 56) -> str:
     """Return an SVG of one bar per non-zero count (oldest first), the last ``window`` counts drawn as the
     window (class ``bar window``), the ones before as the baseline (class ``bar base``)."""
     uid = _uid(uid)
@@ -65,7 +65,7 @@ def sparkline(counts: Sequence[int], *, window: int, title: str, desc: str, uid:
 def timeline_chart(labels: Sequence[str], originals: Mapping[str, Sequence[int]],
                    copies: Mapping[str, Sequence[int]], *, title: str, desc: str, first_index: int | None = None,
                    first_label: str = "first report", names: Mapping[str, str] | None = None,
-                   uid: str = "timeline", width: int = 720, height: int = 240) -> str:
+                   uid: str = "timeline", width: int = 760, height: int = 260) -> str:
     """Return an SVG of stacked bars: one column per label, one segment per language with reports in it,
     originals solid (class ``bar original``) and copies hatched (class ``bar copy``) in the language's colour;
     a legend (class ``legend``) names each language (``names`` maps codes to names) and the copy hatching,
@@ -77,7 +77,7 @@ def timeline_chart(labels: Sequence[str], originals: Mapping[str, Sequence[int]]
     totals = [sum(s[i] for s in (*originals.values(), *copies.values()) if i < len(s)) for i in range(n)]
     top = max([*totals, 1])
     legend_h = 22 * ((len(langs) + 2 + 3) // 4)
-    left, right, plot_top, plot_bottom = 34, 10, 22, height - 28 - legend_h
+    left, right, plot_top, plot_bottom = 34, 10, 34, height - 28 - legend_h
     plot_h, step = plot_bottom - plot_top, (width - left - right) / n
     out = _open(uid, width, height, title, desc, "chart timeline-chart")
     out.append("<defs>")

@@ -93,7 +93,9 @@ def create_app(
 
     from .routes_api import router as api_router
     from .routes_pages import router as pages_router
+    from .routes_tracking import router as tracking_router
 
     app.include_router(api_router)
+    app.include_router(tracking_router)
     app.include_router(pages_router)
     return app

@@ -97,7 +97,7 @@ def timeline_chart(labels: Sequence[str], originals: Mapping[str, Sequence[int]]
             out.append(f'<text class="tick" x="{x:.1f}" y="{plot_bottom + 15}" text-anchor="{anchor}" '
                        f'font-size="11">{_text(labels[i])}</text>')
     for i in range(n):
-        y = float(plot_bottom)
+        cursor = float(plot_bottom)  # the top of the column so far
         for la in langs:
             for kind, series in (("original", originals), ("copy", copies)):
                 c = series.get(la, ())
@@ -105,12 +105,12 @@ def timeline_chart(labels: Sequence[str], originals: Mapping[str, Sequence[int]]
                 if v <= 0:
                     continue
                 h = plot_h * v / top
-                y -= h
+                cursor -= h
                 fill = colour[la] if kind == "original" else f"url(#{uid}-hatch-{_uid(la)})"
                 label = f"{labels[i] if i < len(labels) else i}: {v} {kind}{'s' if v != 1 else ''} in " \
                         f"{(names or {}).get(la, la)}"
                 out.append(f'<rect class="bar {kind}" data-lang={_attr(la)} x="{left + i * step + 1:.1f}" '
-                           f'y="{y:.1f}" width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{fill}">'
+                           f'y="{cursor:.1f}" width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{fill}">'
                            f'<title>{_text(label)}</title></rect>')
     if first_index is not None and 0 <= first_index < n:
         x = left + (first_index + 0.5) * step

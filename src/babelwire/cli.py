@@ -539,6 +539,48 @@ def audit(db, fmt, story_id, limit):
 
 
 # ---------------------------------------------------------------------------------------------
+# tracking
+
+
+@cli.command()
+@db_option
+@format_option
+@click.option("--hours", type=click.IntRange(1, 168), default=6, show_default=True,
+              help="The window: independent sources in the last this many hours are scored.")
+@click.option("--baseline-days", type=click.FloatRange(0, 60, min_open=True), default=3.0, show_default=True,
+              help="How far back before the window the story's own and the store's rates are measured.")
+@click.option("--min-sources", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Fewest independent sources in the window for a story to trend.")
+@click.option("--lang", help="Count only reports in this language (ISO 639-1).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many stories.")
+@click.option("--at", "at", help="Score as of this time (ISO 8601, UTC unless it says otherwise), for replays; "
+              "default: now.")
+def trending(db, fmt, hours, baseline_days, min_sources, lang, limit, at):
+    """List trending stories: bursts of independent sources in the last hours against their baseline."""
+    from .tracking import Trending
+
+    with open_store(db) as store:
+        result = Trending(hours=hours, baseline_days=baseline_days, min_sources=min_sources).rank(
+            store, at=at, lang=lang, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{len(result['stories'])} trending stories at {result['at']} (last {hours} h)")
+    for col in ("id", "headline", "score", "sources", "expected", "languages"):
+        t.add_column(col, no_wrap=col != "headline", overflow="ellipsis", max_width=60 if col == "headline" else None)
+    for s in result["stories"]:
+        t.add_row(s["story_id"], escape(s["headline"]), f"{s['score']:.1f}", str(s["sources"]),
+                  f"{s['expected']:.2f}", ",".join(s["languages"]))
+    out = _out_console()
+    out.print(t)
+    for s in result["stories"]:
+        out.print(f"{s['story_id']}: {s['why']}", highlight=False, markup=False)
+    _err_console().print(f"time axis: {result['time_axis']}", highlight=False, markup=False)
+
+
+# ---------------------------------------------------------------------------------------------
 # search and the web app
 
 

@@ -259,3 +259,32 @@ def test_alerts_their_story_records_and_firings_once(backend):
     assert backend.alerts() == [] and backend.firings() == [] and backend.alert_story("quake", "s1") is None
     with pytest.raises(NotFound):
         backend.get_alert("quake")
+def test_report_rows_by_publication_range_and_by_ingest_range(backend):
+    _with_story(backend, ["timed"], published="2024-05-01T10:00:00+02:00")
+    _with_story(backend, ["day"], published="2024-05-01")
+    _with_story(backend, ["old"], published="2023-01-01T00:00:00")
+    _with_story(backend, ["undated"], published=None, source="elsewhere")
+    with backend.transaction():
+        backend.add_article(_article("loose", published="2024-05-01T11:00:00"), embed_hash="hl")  # no story yet
+        backend.assign("old", "s1", score=1.0, evidence={"copy_of": "timed"})
+    now = datetime.now(UTC)
+    far = ("1999-01-01T00:00:00+00:00", "1999-01-02T00:00:00+00:00")
+    rows = {r["id"]: r for r in backend.report_rows(published=("2024-04-30", "2024-05-03"), ingested=far)}
+    assert set(rows) == {"timed", "day", "loose"}
+    assert rows["timed"]["story_id"] == "s1" and rows["loose"]["story_id"] is None
+    assert rows["timed"]["published"] == "2024-05-01T10:00:00+02:00" and rows["timed"]["source_known"]
+    ingested = (now.replace(year=now.year - 1).isoformat(), now.replace(year=now.year + 1).isoformat())
+    rows = {r["id"]: r for r in backend.report_rows(published=("2030-01-01", "2030-01-02"), ingested=ingested)}
+    assert set(rows) == {"day", "undated"}  # without a clock: placed by their ingest time
+    assert rows["undated"]["source"] == "elsewhere" and rows["undated"]["ingested_at"]
+    both = backend.report_rows(published=("2024-04-30", "2024-05-03"), ingested=ingested)
+    assert sorted(r["id"] for r in both) == ["day", "loose", "timed", "undated"]  # each once
+    assert backend.report_rows(published=("2024-04-30", "2024-05-03"), ingested=(ingested[1], ingested[1])) != []
+    members = backend.story_report_rows("s1")
+    assert [r["id"] for r in members] == ["timed", "day", "old", "undated"]
+    assert [r["copy_of"] for r in members] == [None, None, "timed", None]
+
+
+def test_report_rows_of_an_empty_store(backend):
+    assert backend.report_rows(published=("2024-01-01", "2025-01-01"), ingested=("2024", "2099")) == []
+    assert backend.story_report_rows("nope") == []

@@ -14,6 +14,7 @@ from ._protocols import (
     SignalStore,
     StoreInterface,
     StoryStore,
+    TrendStore,
 )
 from .sqlite import SqliteStore, default_db_path
 
@@ -21,4 +22,4 @@ Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
            "CorrectionStore", "FeedStore", "JournalStore", "PassStore", "SettingStore", "ChangeStore",
-           "AlertStore", "default_db_path", "MIGRATIONS", "migrate", "applied"]
+           "AlertStore", "TrendStore", "default_db_path", "MIGRATIONS", "migrate", "applied"]

@@ -18,7 +18,7 @@ from ..model import Alert, Article, Change, Firing, Rejection
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "PassStore", "JournalStore", "SettingStore", "ChangeStore", "AlertStore", "StoreInterface"]
+           "PassStore", "JournalStore", "SettingStore", "ChangeStore", "AlertStore", "TrendStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -128,6 +128,13 @@ class JournalStore(Protocol):
     def journal(self, *, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]: ...
 
 
+class TrendStore(Protocol):
+    """Who reported which story when: report rows read through the indexes, for trending and timelines."""
+
+    def report_rows(self, *, published: tuple[str, str], ingested: tuple[str, str]) -> list[dict[str, Any]]: ...
+    def story_report_rows(self, story_id: str) -> list[dict[str, Any]]: ...
+
+
 class SettingStore(Protocol):
     """Values stored with the database."""
 
@@ -162,7 +169,7 @@ class AlertStore(Protocol):
 
 
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     PassStore, JournalStore, SettingStore, ChangeStore, AlertStore, Protocol):
+                     PassStore, JournalStore, SettingStore, ChangeStore, AlertStore, TrendStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

@@ -95,9 +95,11 @@ def create_app(
     from .routes_pages import router as pages_router
     from .routes_tracking import api_router as tracking_api
     from .routes_tracking import feeds_router as tracking_feeds
+    from .routes_trending import router as trending_router
 
     app.include_router(api_router)
     app.include_router(tracking_api)
     app.include_router(tracking_feeds)
+    app.include_router(trending_router)
     app.include_router(pages_router)
     return app

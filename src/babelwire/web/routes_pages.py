@@ -82,8 +82,11 @@ async def stories_page(
 
 @router.get("/stories/{story_id:path}", dependencies=pages)
 async def story_page(request: Request, story_id: str) -> Response:
+    from .routes_trending import story_chart
+
     sid = path_id(request, "/stories/")
-    return await cached_page(request, "story.html", lambda store: {"story": story_view(store, sid)})
+    return await cached_page(request, "story.html",
+                             lambda store: {"story": story_view(store, sid), "chart": story_chart(store, sid)})
 
 
 @router.get("/articles/{article_id:path}", dependencies=pages)

@@ -17,13 +17,14 @@ from ._passes import SqlitePasses
 from ._settings import SqliteSettings
 from ._signals import SqliteSignals
 from ._stories import SqliteStories
+from ._trends import SqliteTrends
 
 __all__ = ["SqliteStore", "default_db_path"]
 
 
 class SqliteStore(SqliteConnection, SqliteArticles, SqliteEmbeddings, SqliteSignals, SqliteStories,
                   SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteJournal, SqliteSettings, SqliteChanges,
-                  SqliteAlerts):
+                  SqliteAlerts, SqliteTrends):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted

@@ -8,6 +8,7 @@ __all__ = [
     "RejectedInput",
     "NotFound",
     "StoreError",
+    "StoreUnavailable",
     "EncoderError",
     "EncoderMismatch",
     "MissingDependency",
@@ -34,6 +35,10 @@ class NotFound(BabelwireError):
 
 class StoreError(BabelwireError):
     """The store is unusable: wrong schema, locked, or corrupt."""
+
+
+class StoreUnavailable(StoreError):
+    """The store's database server cannot be reached (a PostgreSQL URL whose server is down or refuses us)."""
 
 
 class EncoderError(BabelwireError):

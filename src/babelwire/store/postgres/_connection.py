@@ -44,7 +44,7 @@ class PgConnection:
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.OperationalError as exc:
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
             raise StoreUnavailable(f"cannot reach the PostgreSQL store {display_spec(url)}: {reason}") from exc
         except psycopg.ProgrammingError as exc:
             raise StoreError(f"{display_spec(url)}: not a usable PostgreSQL URL ({exc})") from exc

@@ -70,5 +70,5 @@ class PgFeeds:
             self._many(
                 """INSERT INTO source_lines (source, key, count) VALUES (%s, %s, 1)
                    ON CONFLICT (source, key) DO UPDATE SET count = source_lines.count + 1""",
-                [(source, k) for k in sorted({_text(k) for k in keys})],
+                [(source, k) for k in sorted({_text(k) or "" for k in keys})],
             )

@@ -52,7 +52,8 @@ class PgStories:
     def drop_empty_stories(self) -> int:
         """Delete stories left without members; return how many."""
         with self.transaction():
-            cur = self._q("DELETE FROM stories s WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.story_id = s.id)")
+            cur = self._q("DELETE FROM stories s WHERE NOT EXISTS "
+                          "(SELECT 1 FROM memberships m WHERE m.story_id = s.id)")
         return int(cur.rowcount)
 
     def membership(self, article_id: str) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@ write lock (a transaction-level advisory lock), and a change counter other proce
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ from ...errors import MissingDependency, StoreError, StoreUnavailable
 from .._open import display_spec
 
 __all__ = ["PgConnection", "WRITE_LOCK", "PIP"]
+
+logger = logging.getLogger(__name__)
 
 PIP = "pip install 'babelwire[postgres]'"
 # The key of the advisory lock every write transaction takes first (advisory locks are per database):
@@ -51,8 +54,6 @@ class PgConnection:
         try:
             self.migrations_applied = migrate(self.conn)
             register_vector(self.conn)
-            # let the HNSW scan go on past rows another filter (the encoder) drops, instead of returning fewer
-            self.conn.execute("SET hnsw.iterative_scan = relaxed_order")
         except psycopg.Error as exc:
             self.conn.close()
             raise StoreError(f"{display_spec(url)}: not a usable babelwire store ({exc})") from exc
@@ -60,6 +61,10 @@ class PgConnection:
             self.conn.close()
             raise
         self._hnsw_dims: set[int] = set()
+        try:  # pgvector 0.8+: let the HNSW scan go on past rows another filter (the encoder) drops
+            self.conn.execute("SET hnsw.iterative_scan = relaxed_order")
+        except psycopg.Error:
+            logger.info("pgvector before 0.8: no iterative index scans (nearest look-ups fall back to a scan)")
 
     def close(self) -> None:
         """Close the connection."""

@@ -128,7 +128,7 @@ def test_nearest_articles_use_the_hnsw_index(pg_store):
     with pg_store.transaction():
         pg_store._q("SET LOCAL enable_seqscan = off")
         plan = "\n".join(r[0] for r in pg_store._q(
-            f"EXPLAIN SELECT content_hash FROM embeddings WHERE kind = 'passage' AND dim = 16 AND encoder = 'e' "
+            "EXPLAIN SELECT content_hash FROM embeddings WHERE kind = 'passage' AND dim = 16 AND encoder = 'e' "
             "ORDER BY vector::vector(16) <=> %s::vector(16) LIMIT 5", (q,)))
     assert hnsw_index(16) in plan
     got = pg_store.nearest_articles(q, 3, encoder="e")

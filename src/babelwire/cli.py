@@ -85,8 +85,11 @@ def cli(verbose: int) -> None:
 
 
 def open_store(db: str) -> Store:
-    """Return the store at ``db`` (created and migrated if new)."""
-    return Store(db)
+    """Return the store ``db`` names: an SQLite file (or ``sqlite:PATH``) or a ``postgresql://`` URL (created and
+    migrated if new)."""
+    from .store import open_store as _open
+
+    return _open(db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,9 +660,37 @@ def serve(host, port, db, encoder, threads, max_article_mb):
     app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token,
                      max_article_mb=max_article_mb)
     shown = f"[{host}]" if ":" in host else host
-    c.print(f"serving {os.path.abspath(db)} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
+    from .store import display_spec, is_postgres
+
+    where = display_spec(db) if is_postgres(db) else os.path.abspath(db)
+    c.print(f"serving {where} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
             highlight=False, markup=False)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@cli.command(name="migrate")
+@click.option("--to", "target", required=True, metavar="STORE",
+              help="The store to copy into: a postgresql:// URL, or an SQLite file (or sqlite:PATH).")
+@db_option
+@click.option("--overwrite", is_flag=True, help="Replace what a target that is not empty holds (else refused).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def migrate_store(target, db, overwrite, quiet):
+    """Copy the store (--db) into another (--to): SQLite to PostgreSQL or back.
+
+    Every table travels: articles, vectors, signals and totals, stories with their
+    memberships and evidence, ids and redirects, corrections, the audit log,
+    rejections, duplicates, line memory, settings and owed passes. The target is
+    written in one transaction; one that already holds data is refused unless --overwrite.
+    """
+    from .store import display_spec
+    from .store._copy import copy_store
+
+    with open_store(db) as source, open_store(target) as dest, _progress_bar(quiet) as bar:
+        copied = copy_store(source, dest, overwrite=overwrite, progress=_one_bar(bar, "copying"))
+    if not quiet:
+        _err_console().print(f"copied {copied['articles']} articles, {copied['stories']} stories, "
+                             f"{sum(copied.values())} rows in all into {display_spec(target)}",
+                             highlight=False, markup=False)
 
 
 from ._cli_tracking import register as _register_tracking  # noqa: E402 - after the helpers it imports

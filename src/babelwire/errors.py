@@ -9,6 +9,7 @@ __all__ = [
     "NotFound",
     "ReplayDiverged",
     "StoreError",
+    "StoreUnavailable",
     "EncoderError",
     "EncoderMismatch",
     "MissingDependency",
@@ -36,6 +37,10 @@ class NotFound(BabelwireError):
 
 class StoreError(BabelwireError):
     """The store is unusable: wrong schema, locked, or corrupt."""
+
+
+class StoreUnavailable(StoreError):
+    """The store's database server cannot be reached (a PostgreSQL URL whose server is down or refuses us)."""
 
 
 class EncoderError(BabelwireError):

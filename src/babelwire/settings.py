@@ -23,7 +23,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "BABELWIRE_DB", "babelwire.db", "SQLite store file."),
+    Setting("db", "BABELWIRE_DB", "babelwire.db",
+            "Store: an SQLite file (or sqlite:PATH), or a postgresql://user@host/dbname URL."),
     Setting(
         "encoder",
         "BABELWIRE_ENCODER",

@@ -1,7 +1,8 @@
 """Store conformance: what every backend of the store interface must do, run against each backend.
 
-A new backend adds itself to ``BACKENDS`` (a name and a function returning a fresh,
-empty store); every test here then runs against it too.
+A new backend adds itself to ``BACKENDS`` (a name and a function of the test's ``request``
+returning a fresh, empty store); every test here then runs against it too. PostgreSQL runs on
+the session's embedded server (``pg_url`` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from babelwire import views
 from babelwire.errors import NotFound
 from babelwire.model import Article, Rejection
 from babelwire.signals.profile import ArticleSignals
-from babelwire.store import SqliteStore, StoreInterface
+from babelwire.store import PostgresStore, SqliteStore, StoreInterface
 
-BACKENDS = {"sqlite": lambda tmp_path: SqliteStore(tmp_path / "conformance.db")}
+BACKENDS = {
+    "sqlite": lambda request: SqliteStore(request.getfixturevalue("tmp_path") / "conformance.db"),
+    "postgres": lambda request: PostgresStore(request.getfixturevalue("pg_url")),
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def backend(request, tmp_path):
-    s = BACKENDS[request.param](tmp_path)
+def backend(request):
+    s = BACKENDS[request.param](request)
     yield s
     s.close()
 
@@ -53,7 +57,11 @@ def _with_story(s: StoreInterface, ids: list[str], sid: str = "s1", **kw) -> Non
 
 
 def test_implements_the_interface(backend):
-    assert isinstance(backend, SqliteStore)  # protocols are structural; every part's method must be there
+    # protocols are structural: every part's method must be there
+    for part in StoreInterface.__mro__:
+        for name in vars(part):
+            if not name.startswith("_") and callable(getattr(part, name, None)):
+                assert callable(getattr(backend, name, None)), name
     for name in StoreInterface.__dict__:
         if not name.startswith("_") and callable(getattr(StoreInterface, name, None)):
             assert callable(getattr(backend, name)), name

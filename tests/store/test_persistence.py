@@ -11,7 +11,7 @@ import pytest
 
 from babelwire.pipeline import Pipeline
 from babelwire.signals.record import SIGNALS_VERSION, decode_signals, encode_signals
-from babelwire.store import MIGRATIONS, Store
+from babelwire.store import MIGRATIONS, Store, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -47,15 +47,20 @@ def test_signals_record_round_trips(tmp_path):
                     assert a == b, f
 
 
-def test_restore_reads_and_never_recomputes(tmp_path, monkeypatch):
-    db = tmp_path / "s.db"
-    with Store(db) as store:
+@pytest.fixture(params=["sqlite", "postgres"])
+def spec(request, tmp_path) -> str:
+    """A store spec of each backend, to open (and reopen) with ``open_store``."""
+    return str(tmp_path / "s.db") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_restore_reads_and_never_recomputes(spec, monkeypatch):
+    with open_store(spec) as store:
         p = Pipeline(store, encoder="fake", batch_size=8)
         p.ingest([EXAMPLES])
         learned = p.clusterer.assignments()
         totals = p.clusterer.totals()
         buckets = p.clusterer.copy_detector_._buckets()
-    with Store(db) as store:
+    with open_store(spec) as store:
         p = Pipeline(store, encoder="fake")
         monkeypatch.setattr(p.extractor, "extract", _no_extract)
         c = p.clusterer
@@ -156,8 +161,8 @@ def test_outdated_signals_are_recomputed_once(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["recluster"])
-def test_recluster_reads_persisted_signals(tmp_path, monkeypatch, kind):
-    with Store(tmp_path / "s.db") as store:
+def test_recluster_reads_persisted_signals(spec, monkeypatch, kind):
+    with open_store(spec) as store:
         p = Pipeline(store, encoder="fake")
         p.ingest([EXAMPLES])
         monkeypatch.setattr(p.extractor, "extract", _no_extract)

@@ -3,7 +3,8 @@
 The store's change counter is SQLite's ``PRAGMA data_version`` read on a connection of its own:
 it moves whenever any other connection, in this process or another, commits. Reading it costs
 microseconds, so every request checks it and a write empties the cache; nothing is ever served
-from before the last commit the request could see.
+from before the last commit the request could see. On PostgreSQL it is the store's ``data_version()``,
+a counter row each write transaction moves in its own commit.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..store import Store
+from ..store import Store, is_postgres, open_store
 
 __all__ = ["StoreCache", "VectorIndex"]
 
@@ -32,7 +33,11 @@ class StoreCache:
 
     def __init__(self, store_path: str, *, size: int = 2048) -> None:
         self.size = size
-        self._watch = sqlite3.connect(store_path, check_same_thread=False, isolation_level=None)
+        self._watch: Any
+        if is_postgres(store_path):  # its data_version() is a counter each write transaction moves
+            self._watch = open_store(store_path)
+        else:
+            self._watch = sqlite3.connect(store_path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._values: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
@@ -46,7 +51,10 @@ class StoreCache:
             return self._check()
 
     def _check(self) -> int:
-        (value,) = self._watch.execute("PRAGMA data_version").fetchone()
+        if isinstance(self._watch, sqlite3.Connection):
+            (value,) = self._watch.execute("PRAGMA data_version").fetchone()
+        else:
+            value = self._watch.data_version()
         if value != self._generation:
             self._generation = value
             self._values.clear()

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import StoreError
 from ..search import Searcher
 from ..signals import Encoder, get_encoder
-from ..store import Store
+from ..store import Store, open_store
 from ._cache import StoreCache, VectorIndex
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class WebState:
         self._opened: list[Store] = []
         self._open_lock = threading.Lock()
         self.write_lock = threading.Lock()
-        self.writer = Store(store_path, check_same_thread=False)  # creates and migrates the store
+        self.writer = open_store(store_path, check_same_thread=False)  # creates and migrates the store
         self._opened.append(self.writer)
         self._pipeline: Pipeline | None = None
         self._searcher: Searcher | None = None
@@ -104,7 +104,7 @@ class WebState:
         with self._open_lock:
             store = self._idle.pop() if self._idle else None
         if store is None:
-            store = Store(self.store_path, check_same_thread=False)  # lent to one thread at a time
+            store = open_store(self.store_path, check_same_thread=False)  # lent to one thread at a time
             with self._open_lock:
                 self._opened.append(store)
         try:

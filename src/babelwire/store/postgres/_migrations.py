@@ -1,0 +1,271 @@
+"""PostgreSQL's dialect of the store's named migrations: one function per name in ``store/_migrations.py``.
+
+The names and their order are the SQLite registry's (``MIGRATIONS``); this module gives each its
+PostgreSQL twin with ``@twin``, named the same. A name without a twin makes ``migrate`` fail (and
+a test), so a new SQLite migration needs its small PostgreSQL function here.
+
+Text columns compare byte-wise (``COLLATE "C"``), as SQLite's do, so ids, dates and facets sort the
+same on both backends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ...errors import StoreError
+from .._migrations import MIGRATIONS
+
+__all__ = ["PG_MIGRATIONS", "migrate", "applied", "ARTICLE_DOCUMENT"]
+
+PgMigration = Callable[[Any], None]
+PG_MIGRATIONS: dict[str, PgMigration] = {}
+
+# What keyword search matches: the title weighted above the body, in the language-neutral `simple`
+# configuration (any language: words lower-cased, no stemming). The GIN index is on this expression.
+ARTICLE_DOCUMENT = "(setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', text), 'B'))"
+
+
+def twin(fn: PgMigration) -> PgMigration:
+    """Register ``fn`` as the PostgreSQL version of the migration of the same name."""
+    PG_MIGRATIONS[fn.__name__] = fn
+    return fn
+
+
+def _script(conn: Any, sql: str) -> None:
+    for statement in sql.split(";"):
+        if statement.strip():
+            conn.execute(re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', statement))
+
+
+def applied(conn: Any) -> list[str]:
+    """Return the names of the migrations already applied, in order."""
+    if conn.execute("SELECT to_regclass('_migrations')").fetchone()[0] is None:
+        return []
+    return [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY seq")]
+
+
+def migrate(conn: Any) -> list[str]:
+    """Apply every pending migration, each in its own transaction under the store's write lock; return the
+    names applied now."""
+    from ._connection import WRITE_LOCK
+
+    missing = [name for name, _ in MIGRATIONS if name not in PG_MIGRATIONS]
+    if missing:
+        raise StoreError(f"migration(s) {', '.join(missing)} have no PostgreSQL version "
+                         "(store/postgres/_migrations.py)")
+    done = set(applied(conn))
+    now: list[str] = []
+    for name, _ in MIGRATIONS:
+        if name in done:
+            continue
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            conn.execute("CREATE TABLE IF NOT EXISTS _migrations (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
+                         "name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            # another process opening the same new store may have applied it while this one waited for the lock
+            ran = not conn.execute("SELECT 1 FROM _migrations WHERE name = %s", (name,)).fetchone()
+            if ran:
+                PG_MIGRATIONS[name](conn)
+                conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (%s, %s)",
+                             (name, datetime.now(UTC).isoformat(timespec="seconds")))
+        if ran:
+            now.append(name)
+    return now
+
+
+@twin
+def m001_initial(conn: Any) -> None:
+    """The first schema; vectors in pgvector columns (any dimension: an HNSW index per dimension is made
+    when vectors of that size first arrive), and the change counter ``data_version`` reads."""
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except Exception as exc:
+        raise StoreError(f"the store needs the vector and pg_trgm extensions ({exc}); "
+                         "a superuser can add them: CREATE EXTENSION vector; CREATE EXTENSION pg_trgm") from exc
+    _script(
+        conn,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            format TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            lang TEXT,
+            lang_confidence DOUBLE PRECISION,
+            published TEXT,
+            published_provenance TEXT,
+            published_confidence DOUBLE PRECISION,
+            removed TEXT NOT NULL DEFAULT '[]',
+            meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
+            embed_hash TEXT NOT NULL,
+            read_at TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_embed_hash ON articles(embed_hash);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            headline TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE memberships (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            score DOUBLE PRECISION,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            assigned_at TEXT NOT NULL
+        );
+        CREATE INDEX memberships_story ON memberships(story_id);
+        CREATE TABLE embeddings (
+            content_hash TEXT NOT NULL,
+            encoder TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector vector NOT NULL,
+            PRIMARY KEY (content_hash, encoder, kind)
+        );
+        CREATE TABLE rejected (
+            rowid BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            origin TEXT NOT NULL,
+            article_id TEXT,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE duplicates (
+            rowid BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            duplicate_of TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE source_docs (
+            source TEXT PRIMARY KEY,
+            documents BIGINT NOT NULL
+        );
+        CREATE TABLE source_lines (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (source, key)
+        );
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE _data_version (n BIGINT NOT NULL);
+        INSERT INTO _data_version (n) VALUES (0)
+        """,
+    )
+
+
+@twin
+def m002_fts(conn: Any) -> None:
+    """Keyword search: a GIN index over the `simple` text document, and a trigram index over titles
+    (pg_trgm) for near-miss spellings; both follow the table without triggers."""
+    conn.execute(f"CREATE INDEX articles_fts ON articles USING gin ({ARTICLE_DOCUMENT})")
+    conn.execute("CREATE INDEX articles_title_trgm ON articles USING gin (title gin_trgm_ops)")
+
+
+@twin
+def m003_stories_audit(conn: Any) -> None:
+    _script(
+        conn,
+        """
+        CREATE TABLE story_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            rowid BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            story_id TEXT,
+            details TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE constraints (
+            rowid BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """,
+    )
+
+
+@twin
+def m004_signals_and_columns(conn: Any) -> None:
+    """Persisted signals, clusterer totals, the ingest sequence number and membership decision columns (see
+    the SQLite migration of this name)."""
+    _script(
+        conn,
+        """
+        ALTER TABLE articles ADD COLUMN seq BIGINT;
+        UPDATE articles a SET seq = x.n
+            FROM (SELECT id, row_number() OVER (ORDER BY ingested_at, id) AS n FROM articles) x WHERE x.id = a.id;
+        CREATE UNIQUE INDEX articles_seq ON articles(seq);
+        ALTER TABLE memberships ADD COLUMN copy_of TEXT;
+        ALTER TABLE memberships ADD COLUMN copy_kind TEXT;
+        ALTER TABLE memberships ADD COLUMN copy_similarity DOUBLE PRECISION;
+        ALTER TABLE memberships ADD COLUMN decision TEXT;
+        UPDATE memberships SET copy_of = evidence::json ->> 'copy_of',
+            copy_kind = evidence::json ->> 'copy_kind',
+            copy_similarity = (evidence::json ->> 'copy_similarity')::double precision,
+            decision = coalesce(evidence::json ->> 'reason',
+                                CASE WHEN evidence::json -> 'moved' IS NOT NULL THEN 'moved' ELSE 'scored' END);
+        CREATE TABLE article_signals (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            window_day DOUBLE PRECISION,
+            active_day DOUBLE PRECISION,
+            meta TEXT NOT NULL,
+            arrays BYTEA NOT NULL
+        );
+        CREATE INDEX article_signals_day ON article_signals(window_day);
+        CREATE INDEX article_signals_active ON article_signals(active_day);
+        CREATE TABLE working_set_pins (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        );
+        CREATE TABLE cluster_totals (
+            name TEXT PRIMARY KEY,
+            count BIGINT NOT NULL,
+            total BYTEA NOT NULL
+        );
+        CREATE TABLE entity_df (
+            key TEXT PRIMARY KEY,
+            count BIGINT NOT NULL
+        )
+        """,
+    )
+
+
+@twin
+def m005_rejected_once(conn: Any) -> None:
+    _script(
+        conn,
+        """
+        DELETE FROM rejected WHERE rowid NOT IN (
+            SELECT min(rowid) FROM rejected GROUP BY origin, coalesce(article_id, ''), reason
+        );
+        CREATE INDEX IF NOT EXISTS rejected_origin ON rejected(origin)
+        """,
+    )
+
+
+@twin
+def m006_owed_passes(conn: Any) -> None:
+    """The stories a committed batch touched whose merge/split/reassign pass has not run yet."""
+    _script(conn, "CREATE TABLE owed_passes (story_id TEXT PRIMARY KEY)")

@@ -1,0 +1,154 @@
+"""Stories and memberships in PostgreSQL: which story each article is in, why, and the decision columns."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from ..sqlite._connection import now as _now
+
+__all__ = ["PgStories"]
+
+
+class PgStories:
+    """The stories-and-memberships part of the store (``StoryStore``)."""
+
+    _q: Callable[..., Any]
+    resolve_story: Callable[[str], str]
+    transaction: Callable[[], AbstractContextManager[None]]
+
+    def upsert_story(self, story_id: str, headline: str) -> None:
+        """Create the story or update its headline; an id in use again no longer redirects."""
+        now = _now()
+        with self.transaction():
+            self._q("DELETE FROM story_redirects WHERE old_id = %s", (story_id,))
+            self._q(
+                """INSERT INTO stories (id, headline, created_at, updated_at) VALUES (%s,%s,%s,%s)
+                   ON CONFLICT (id) DO UPDATE SET headline = excluded.headline, updated_at = excluded.updated_at""",
+                (story_id, headline.replace("\x00", ""), now, now),
+            )
+
+    def assign(self, article_id: str, story_id: str, *, score: float | None, evidence: dict[str, Any]) -> None:
+        """Put an article in a story (replacing any earlier membership), with the evidence why.
+
+        The decision and the copy relation the clusterer put in ``evidence`` are also written as
+        columns (``decision``, ``copy_of``, ``copy_kind``, ``copy_similarity``): what programs read back.
+        """
+        decision = evidence.get("reason") or ("moved" if "moved" in evidence else "scored")
+        with self.transaction():
+            self._q(
+                """INSERT INTO memberships (article_id, story_id, score, evidence, assigned_at,
+                       copy_of, copy_kind, copy_similarity, decision) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)
+                   ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score,
+                   evidence = excluded.evidence, assigned_at = excluded.assigned_at, copy_of = excluded.copy_of,
+                   copy_kind = excluded.copy_kind, copy_similarity = excluded.copy_similarity,
+                   decision = excluded.decision""",
+                (article_id, story_id, score, json.dumps(evidence, ensure_ascii=False, default=float), _now(),
+                 evidence.get("copy_of"), evidence.get("copy_kind"), evidence.get("copy_similarity"), decision),
+            )
+
+    def drop_empty_stories(self) -> int:
+        """Delete stories left without members; return how many."""
+        with self.transaction():
+            cur = self._q("DELETE FROM stories s WHERE NOT EXISTS "
+                          "(SELECT 1 FROM memberships m WHERE m.story_id = s.id)")
+        return int(cur.rowcount)
+
+    def membership(self, article_id: str) -> dict[str, Any] | None:
+        """Return ``{"story_id", "score", "evidence"}`` for an article, or None."""
+        row = self._q("SELECT story_id, score, evidence FROM memberships WHERE article_id = %s",
+                      (article_id,)).fetchone()
+        if row is None:
+            return None
+        return {"story_id": row[0], "score": row[1], "evidence": json.loads(row[2])}
+
+    def story_ids(self) -> set[str]:
+        """Return the ids of the stories that hold at least one article."""
+        return {r[0] for r in self._q("SELECT DISTINCT story_id FROM memberships")}
+
+    def story_exists(self, story_id: str) -> bool:
+        """Return True when the story exists."""
+        return self._q("SELECT 1 FROM stories WHERE id = %s", (story_id,)).fetchone() is not None
+
+    def story_members(self, story_id: str) -> list[dict[str, Any]]:
+        """Return the story's articles (id, source, lang, title, published, path, url, copy_of), oldest first."""
+        rows = self._q(
+            """SELECT a.id, a.source, a.lang, a.title, a.published, a.origin, a.url,
+                      m.copy_of, m.copy_kind, a.meta::json -> 'source_known'
+               FROM memberships m JOIN articles a ON a.id = m.article_id
+               WHERE m.story_id = %s ORDER BY coalesce(a.published, '9999'), a.seq""",
+            (story_id,),
+        ).fetchall()
+        return [
+            {"id": i, "source": s, "lang": la, "title": t, "published": p, "path": o, "url": u,
+             "copy_of": c, "copy_kind": k, "source_known": True if sk is None else bool(sk)}
+            for i, s, la, t, p, o, u, c, k, sk in rows
+        ]
+
+    def story_row(self, story_id: str) -> tuple[str, str] | None:
+        """Return ``(id, headline)`` of the story, following merge redirects, or None."""
+        row = self._q("SELECT id, headline FROM stories WHERE id = %s", (self.resolve_story(story_id),)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def story_rows(
+        self,
+        *,
+        article_ids: Iterable[str] | None = None,
+        lang: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[tuple[str, str]]:
+        """Return ``(id, headline)`` of stories, most recently published first, optionally only those holding
+        ``article_ids`` or matching a language, source or publication-date range."""
+        where: list[str] = []
+        params: list[Any] = []
+        if article_ids is not None:
+            ids = list(article_ids)
+            if not ids:
+                return []
+            where.append("s.id IN (SELECT story_id FROM memberships WHERE article_id = ANY(%s))")
+            params.append(ids)
+        for col, val in (("a.lang", lang), ("a.source", source)):
+            if val:
+                where.append(
+                    "s.id IN (SELECT m.story_id FROM memberships m JOIN articles a ON a.id = m.article_id "
+                    f"WHERE {col} = %s)"
+                )
+                params.append(val)
+        if since:
+            where.append("last_pub >= %s")
+            params.append(since)
+        if until:
+            where.append("first_pub <= %s")
+            params.append(until + "~")
+        sql = f"""SELECT s.id, s.headline FROM stories s
+                  JOIN (SELECT m.story_id, max(a.published) AS last_pub, min(a.published) AS first_pub,
+                               count(*) AS n, max(a.seq) AS newest
+                        FROM memberships m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id) x
+                    ON x.story_id = s.id
+                  {"WHERE " + " AND ".join(where) if where else ""}
+                  ORDER BY coalesce(x.last_pub, '') DESC, x.n DESC, x.newest DESC
+                  LIMIT %s OFFSET %s"""
+        return [(i, h) for i, h in self._q(sql, [*params, limit, offset])]
+
+    def story_count(self) -> int:
+        """Return how many stories exist."""
+        return int(self._q("SELECT count(*) FROM stories").fetchone()[0])
+
+    def delete_story(self, story_id: str) -> None:
+        """Delete a story row (its members must have moved)."""
+        with self.transaction():
+            self._q("DELETE FROM stories WHERE id = %s", (story_id,))
+
+    def evidence_of(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Return the membership evidence of each of ``article_ids`` that has a story."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        rows = self._q("SELECT article_id, evidence FROM memberships WHERE article_id = ANY(%s)", (ids,))
+        return {aid: json.loads(ev) for aid, ev in rows}

@@ -1,0 +1,194 @@
+"""What the PostgreSQL store adds to the conformance tests: its migrations, the write lock, the change counter,
+the HNSW index, and how a store spec picks the backend."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from babelwire.cli import cli
+from babelwire.errors import MissingDependency, StoreError, StoreUnavailable
+from babelwire.model import Article
+from babelwire.store import MIGRATIONS, PostgresStore, SqliteStore, open_store
+from babelwire.store.postgres import PG_MIGRATIONS, applied, hnsw_index
+
+
+def _article(i: str, **kw) -> Article:
+    base = dict(id=i, source="src", origin=f"/x/{i}.txt", format="text", read_at=datetime(2022, 2, 2, tzinfo=UTC),
+                raw=f"raw {i}", title=f"Title {i}", text=f"Body {i}", lang="en", published="2022-02-01")
+    base.update(kw)
+    return Article(**base)
+
+
+def test_both_backends_know_exactly_the_same_migrations():
+    sqlite_names = [name for name, _ in MIGRATIONS]
+    assert len(set(sqlite_names)) == len(sqlite_names)
+    assert set(PG_MIGRATIONS) == set(sqlite_names), "a migration exists for one backend only"
+
+
+def test_migrations_are_recorded_by_name_and_run_once(pg_url):
+    with PostgresStore(pg_url) as s:
+        assert s.migrations_applied == [name for name, _ in MIGRATIONS]
+        assert applied(s.conn) == [name for name, _ in MIGRATIONS]
+    with PostgresStore(pg_url) as s:
+        assert s.migrations_applied == []
+
+
+def test_a_migration_without_a_postgresql_twin_fails_to_open(pg_url, monkeypatch):
+    from babelwire.store import _migrations
+
+    monkeypatch.setattr("babelwire.store.postgres._migrations.MIGRATIONS",
+                        [*_migrations.MIGRATIONS, ("m999_sqlite_only", lambda db: None)])
+    with pytest.raises(StoreError, match="m999_sqlite_only"):
+        PostgresStore(pg_url)
+
+
+def test_a_failed_migration_rolls_back(pg_url, monkeypatch):
+    def broken(conn):
+        conn.execute("CREATE TABLE half_done (x int)")
+        raise RuntimeError("boom")
+
+    names = [*MIGRATIONS, ("m999_broken", None)]
+    monkeypatch.setattr("babelwire.store.postgres._migrations.MIGRATIONS", names)
+    monkeypatch.setitem(PG_MIGRATIONS, "m999_broken", broken)
+    with pytest.raises(RuntimeError):
+        PostgresStore(pg_url)
+    monkeypatch.undo()
+    with PostgresStore(pg_url) as s:
+        assert s._q("SELECT to_regclass('half_done')").fetchone()[0] is None
+        assert "m999_broken" not in applied(s.conn) and s.migrations_applied == []
+
+
+def test_data_version_moves_when_another_process_commits(pg_url):
+    with PostgresStore(pg_url) as reader, PostgresStore(pg_url) as writer:
+        before = reader.data_version()
+        with writer.transaction():
+            writer.has_articles()  # a transaction that only reads leaves it
+        assert reader.data_version() == before
+        with writer.transaction():
+            writer.add_article(_article("a"), embed_hash="h")
+        assert reader.data_version() != before
+        after = reader.data_version()
+        writer.set_setting("k", "v")  # a write outside a batch is a transaction of its own
+        assert reader.data_version() != after
+
+
+def test_a_second_writer_waits_for_the_first_and_sees_its_commit(pg_url):
+    first, second, watch = PostgresStore(pg_url), PostgresStore(pg_url), PostgresStore(pg_url)
+    try:
+        inside = threading.Event()
+        release = threading.Event()
+        seen: list[bool] = []
+
+        def hold():
+            with first.transaction():
+                first.add_article(_article("a"), embed_hash="h")
+                inside.set()
+                release.wait(30)
+
+        def decide():
+            with second.transaction():  # the lock is taken before the look-up: it sees "a"
+                seen.append(second.has_article("a"))
+
+        t1 = threading.Thread(target=hold)
+        t1.start()
+        assert inside.wait(30)
+        t2 = threading.Thread(target=decide)
+        t2.start()
+        waiting = 0
+        for _ in range(300):  # until the second is seen queued on the advisory lock
+            waiting = watch._q("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.05)
+        assert waiting == 1 and not seen
+        release.set()
+        t1.join(30)
+        t2.join(30)
+        assert seen == [True]
+    finally:
+        for s in (first, second, watch):
+            s.close()
+
+
+def test_nearest_articles_use_the_hnsw_index(pg_store):
+    rng = np.random.default_rng(1)
+    with pg_store.transaction():
+        for i in range(50):
+            pg_store.add_article(_article(f"a{i}"), embed_hash=f"h{i}")
+    vs = {f"h{i}": (v / np.linalg.norm(v)).astype(np.float32) for i, v in enumerate(rng.normal(size=(50, 16)))}
+    pg_store.put_vectors(vs, encoder="e")
+    q = vs["h3"]
+    with pg_store.transaction():
+        pg_store._q("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(r[0] for r in pg_store._q(
+            "EXPLAIN SELECT content_hash FROM embeddings WHERE kind = 'passage' AND dim = 16 AND encoder = 'e' "
+            "ORDER BY vector::vector(16) <=> %s::vector(16) LIMIT 5", (q,)))
+    assert hnsw_index(16) in plan
+    got = pg_store.nearest_articles(q, 3, encoder="e")
+    assert got[0][0] == "a3" and got[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert [g[0] for g in got] == ["a" + h[1:] for h in sorted(vs, key=lambda h: -float(vs[h] @ q))[:3]]
+    assert np.array_equal(pg_store.get_vectors(["h3"], encoder="e")["h3"], vs["h3"])  # float32 exactly
+
+
+def test_keyword_search_any_language_with_prefixes_and_near_misses(pg_store):
+    with pg_store.transaction():
+        pg_store.add_article(_article("bg", title="Блинкън разговаря с Лавров", text="Държавният секретар днес"),
+                             embed_hash="1")
+        pg_store.add_article(_article("az", title="Blinken Lavrovla danışıb", text="Ukrayna sərhədindəki qoşunlar"),
+                             embed_hash="2")
+        pg_store.add_article(_article("en", title="Budget approved", text="The parliament voted"), embed_hash="3")
+    assert [i for i, _ in pg_store.keyword_search(["lavrov"])] == ["az"]  # Lavrovla: a word prefix
+    assert [i for i, _ in pg_store.keyword_search(["ЛАВРОВ"])] == ["bg"]  # case folded in any script
+    assert [i for i, _ in pg_store.keyword_search(["sərhədindəki"])] == ["az"]
+    assert [i for i, _ in pg_store.keyword_search(["parliment"])] == []  # a body typo: no trigram on bodies
+    assert [i for i, _ in pg_store.keyword_search(["budgett"])] == ["en"]  # a near-miss in a title
+    assert {i for i, _ in pg_store.keyword_search(["blinken", "блинкън"])} == {"bg", "az"}
+    assert pg_store.keyword_search([]) == [] and pg_store.keyword_search(["--"]) == []
+
+
+def test_a_nul_in_scraped_text_is_dropped_not_a_failed_batch(pg_store):
+    with pg_store.transaction():
+        pg_store.add_article(_article("n", title="Ti\x00tle", raw="r\x00aw"), embed_hash="h")
+    assert pg_store.get_article("n").title == "Title" and pg_store.get_article("n").raw == "raw"
+
+
+def test_a_postgresql_url_never_becomes_a_local_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreUnavailable, match="cannot reach the PostgreSQL store"):
+        open_store("postgresql://nobody:secret@127.0.0.1:1/nothing")
+    assert list(tmp_path.iterdir()) == []
+    result = CliRunner().invoke(cli, ["stories", "--db", "postgresql://nobody:secret@127.0.0.1:1/nothing"])
+    assert result.exit_code == 1 and "cannot reach the PostgreSQL store" in result.output
+    assert "secret" not in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(StoreError, match="unknown store URL scheme"):
+        open_store("mysql://host/db")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sqlite_specs_keep_sqlite(tmp_path):
+    with open_store(f"sqlite:{tmp_path / 'a.db'}") as a, open_store(str(tmp_path / "b.db")) as b:
+        assert isinstance(a, SqliteStore) and isinstance(b, SqliteStore)
+    assert (tmp_path / "a.db").exists() and (tmp_path / "b.db").exists()
+
+
+def test_babelwire_db_selects_postgresql(pg_url, monkeypatch, seeds_dir):
+    monkeypatch.setenv("BABELWIRE_DB", pg_url)
+    result = CliRunner().invoke(cli, ["ingest", str(seeds_dir), "-q"])
+    assert result.exit_code == 0, result.output
+    with PostgresStore(pg_url) as s:
+        assert s.article_count() == 2
+
+
+def test_missing_psycopg_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(MissingDependency) as e:
+        open_store("postgresql://localhost/x")
+    assert "pip install 'babelwire[postgres]'" in str(e.value)

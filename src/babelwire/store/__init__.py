@@ -5,6 +5,7 @@ from ._protocols import (
     ArticleStore,
     CorrectionStore,
     EmbeddingStore,
+    ExportStore,
     FeedStore,
     PassStore,
     SettingStore,
@@ -17,5 +18,5 @@ from .sqlite import SqliteStore, default_db_path
 Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
-           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "default_db_path", "MIGRATIONS", "migrate",
-           "applied"]
+           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "ExportStore", "default_db_path",
+           "MIGRATIONS", "migrate", "applied"]

@@ -18,7 +18,7 @@ from ..model import Article, Rejection
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "PassStore", "SettingStore", "StoreInterface"]
+           "PassStore", "SettingStore", "ExportStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -128,8 +128,26 @@ class SettingStore(Protocol):
     def set_setting(self, name: str, value: str) -> None: ...
 
 
+class ExportStore(Protocol):
+    """Pages of stories and articles (with their memberships) for exports, in a stable order a page resumes.
+
+    Filters mean what ``StoryStore.story_rows``' do for stories (a story with an article in that
+    language, from that source, published in the range); for articles they apply to the article
+    itself. ``story_id`` is a story's id as stored (redirects resolved by the caller).
+    """
+
+    def export_story_page(self, *, after: str | None = None, limit: int = 1000, lang: str | None = None,
+                          source: str | None = None, since: str | None = None, until: str | None = None,
+                          story_id: str | None = None) -> list[dict[str, Any]]: ...
+    def story_members_of(self, story_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]: ...
+    def export_article_page(self, *, after_seq: int = 0, limit: int = 1000, lang: str | None = None,
+                            source: str | None = None, since: str | None = None, until: str | None = None,
+                            story_id: str | None = None, evidence: bool = False) -> list[dict[str, Any]]: ...
+    def vector_dim(self, *, encoder: str) -> int | None: ...
+
+
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     PassStore, SettingStore, Protocol):
+                     PassStore, SettingStore, ExportStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

@@ -9,6 +9,7 @@ from ._articles import SqliteArticles
 from ._connection import SqliteConnection, default_db_path
 from ._corrections import SqliteCorrections
 from ._embeddings import SqliteEmbeddings
+from ._exports import SqliteExports
 from ._feeds import SqliteFeeds
 from ._passes import SqlitePasses
 from ._settings import SqliteSettings
@@ -19,7 +20,7 @@ __all__ = ["SqliteStore", "default_db_path"]
 
 
 class SqliteStore(SqliteConnection, SqliteArticles, SqliteEmbeddings, SqliteSignals, SqliteStories,
-                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteSettings):
+                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteSettings, SqliteExports):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted

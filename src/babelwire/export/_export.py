@@ -72,11 +72,11 @@ class ExportRequest:
         if clean["since"] and clean["until"] and clean["until"] < clean["since"]:
             raise InvalidArgument(f"until ({clean['until']}) is before since ({clean['since']})")
         if self.vectors and self.table != "articles":
-            raise InvalidArgument("vectors are a column of the articles table: export --table articles")
+            raise InvalidArgument(f"vectors are a column of the articles table, not of {self.table}")
         if self.vectors and self.format == "csv":
             raise InvalidArgument("CSV does not hold vectors: export them as JSONL or Parquet")
         if self.excel and self.format != "csv":
-            raise InvalidArgument("the Excel option is for CSV")
+            raise InvalidArgument(f"the Excel option is for CSV, not {self.format}")
         if self.page_size < 1:
             raise InvalidArgument("page_size must be at least 1")
         return replace(self, **clean)

@@ -92,8 +92,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     from .routes_api import router as api_router
+    from .routes_export import router as export_router
     from .routes_pages import router as pages_router
 
     app.include_router(api_router)
+    app.include_router(export_router)
     app.include_router(pages_router)
     return app

@@ -32,7 +32,7 @@ KINDS: dict[str, tuple[str, str]] = {
 TABLES: dict[str, tuple[Column, ...]] = {
     "stories": (
         Column("id", "str", "Story id (as `babelwire story ID` takes it)."),
-        Column("headline", "str", "The story's headline: the title of its most representative article."),
+        Column("headline", "str", "The story's headline: the title of its earliest published original."),
         Column("article_count", "int", "How many articles the story holds, copies included."),
         Column("languages", "strs", "Languages of its articles (ISO 639-1), sorted; undetected ones left out."),
         Column("sources", "strs", "Sources (outlets or folders) of its articles, sorted."),
@@ -49,8 +49,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("id", "str", "Article id."),
         Column("story_id", "str", "The story it is in (null: none)."),
         Column("source", "str", "Outlet (from the URL or the input), or the input's folder."),
-        Column("path", "str", "Where it was read from: file path, feed URL, or web:json / web:form."),
-        Column("format", "str", "Input format it was read from (text, html, jsonl, csv, rss, ...)."),
+        Column("path", "str", "Where it was read from: a file path (with #item or :line for feeds and JSONL "
+                                 "records), or web:json / web:form."),
+        Column("format", "str", "The input's format: text, html, feed, jsonl, json or csv."),
         Column("url", "str", "The article's URL, when the input gave one."),
         Column("title", "str", "Clean title."),
         Column("text", "str", "Clean body text; paragraphs separated by newlines."),

@@ -16,6 +16,7 @@ import pytest
 from babelwire.export import TABLES, Exporter, ExportRequest
 from babelwire.store import Store
 
+
 def _sql(query: str) -> list[tuple]:
     """Return the rows DuckDB answers ``query`` with (a fresh in-memory connection)."""
     with duckdb.connect() as con:

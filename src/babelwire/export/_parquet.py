@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["ParquetWriter", "require_pyarrow", "arrow_schema"]
 
 PIP_HINT = 'pip install "babelwire[export]"'
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 ROW_GROUP_ROWS = 10_000  # rows buffered before a row group is written: big enough for readers, small in memory
 
 
@@ -82,6 +85,8 @@ class ParquetWriter:
             values = [r.get(c.name) for r in rows]
             if c.kind == "json":
                 values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+            elif c.kind == "time":  # microseconds since the epoch, what the timestamp type holds
+                values = [None if v is None else (v - _EPOCH) // _MICROSECOND for v in values]
             if c.kind == "vector" and self.dim:
                 arrays.append(self._vectors(values))
             else:

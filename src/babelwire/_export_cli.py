@@ -39,6 +39,8 @@ def run_export(db: str, *, table: str, output: str, fmt: str | None, quiet: bool
     if table == "all":
         if to_stdout or format_for_path(output):
             raise click.UsageError("--table all writes one file per table: give -o a folder")
+        if Path(output).exists() and not Path(output).is_dir():
+            raise click.UsageError(f"--table all writes one file per table: {output} is a file, not a folder")
         fmt = fmt or "jsonl"
         targets: list[tuple[str, Path | None]] = [(t, Path(output) / f"{t}{SUFFIX[fmt]}") for t in TABLES]
     else:
@@ -61,9 +63,17 @@ def run_export(db: str, *, table: str, output: str, fmt: str | None, quiet: bool
                     bar.advance(task, n)
 
                 if path is None:
-                    size = exporter.write_to(sys.stdout.buffer, progress)
+                    try:
+                        size = exporter.write_to(sys.stdout.buffer, progress)
+                    except BrokenPipeError:  # `babelwire export | head`: the reader has what it wanted
+                        devnull = os.open(os.devnull, os.O_WRONLY)
+                        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet too
+                        return
                 else:
-                    size = _write_file(exporter, path, progress)
+                    try:
+                        size = _write_file(exporter, path, progress)
+                    except OSError as exc:
+                        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
                 summary.append((exporter, path, size))
     if not quiet:
         c = _err_console()

@@ -144,7 +144,30 @@ def test_a_failed_export_leaves_no_file(examples_db, tmp_path, run, monkeypatch)
     out = tmp_path / "articles.jsonl"
     out.write_text("the previous export\n", encoding="utf-8")
     monkeypatch.setattr(_jsonl.JsonlWriter, "write", broken)
-    with pytest.raises(OSError, match="disk full"):
-        run("export", "--db", examples_db, "--table", "articles", "-o", str(out), "-q")
+    r = run("export", "--db", examples_db, "--table", "articles", "-o", str(out), "-q", ok=False)
+    assert r.exit_code == 1 and r.stderr.strip() == f"Error: cannot write {out}: disk full"
     assert out.read_text(encoding="utf-8") == "the previous export\n"
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_file_where_the_folder_should_be_is_a_usage_error(examples_db, tmp_path, run):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    r = run("export", "--db", examples_db, "--table", "all", "-o", str(blocker), ok=False)
+    assert r.exit_code == 2 and f"{blocker} is a file, not a folder" in r.stderr and "Traceback" not in r.output
+    assert blocker.read_text(encoding="utf-8") == ""
+
+
+def test_a_closed_pipe_ends_the_export_quietly(examples_db):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), "src") if p)}
+    cmd = [sys.executable, "-m", "babelwire.cli", "export", "--db", examples_db, "--table", "articles", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    assert proc.stdout is not None and proc.stdout.readline()  # read one line, then hang up
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()

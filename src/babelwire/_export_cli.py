@@ -55,7 +55,7 @@ def run_export(db: str, *, table: str, output: str, fmt: str | None, quiet: bool
         exporters = [(Exporter(store, ExportRequest(table=t, format=fmt, vectors=vectors and t == "articles",
                                                     **filters)), path) for t, path in targets]
         summary = []
-        with _progress_bar(quiet) as bar:
+        with store.read_snapshot(), _progress_bar(quiet) as bar:  # --table all: three tables of one state
             for exporter, path in exporters:
                 task = bar.add_task(f"exporting {exporter.request.table}", total=exporter.total())
 

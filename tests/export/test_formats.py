@@ -233,3 +233,19 @@ def test_table_all_writes_one_file_per_table(examples_db, tmp_path, run):
     assert sorted(p.name for p in out.iterdir()) == ["articles.csv", "memberships.csv", "stories.csv"]
     run("export", "--db", examples_db, "--table", "all", "-o", str(out), "-q")  # JSON Lines by default
     assert len((out / "articles.jsonl").read_text(encoding="utf-8").splitlines()) == 52
+
+
+def test_an_export_is_one_state_of_the_store_while_it_is_written_to(examples_db):
+    from babelwire.model import Article
+
+    with Store(examples_db) as store, Store(examples_db) as writer:
+        chunks = Exporter(store, ExportRequest(table="articles", page_size=5)).chunks()
+        out = [next(chunks), next(chunks)]  # the first page is read
+        with writer.transaction():
+            writer.add_article(Article(id="late", source="x", origin="/late.txt", format="text",
+                                       read_at=datetime.now(UTC), raw="r", title="Late", text="Late news."),
+                               embed_hash="h-late")
+        out += list(chunks)
+        assert writer.article_count() == 53
+    ids = [json.loads(line)["id"] for line in b"".join(out).splitlines()]
+    assert len(ids) == 52 and "late" not in ids

@@ -235,3 +235,20 @@ def test_vector_dim(backend):
     assert backend.vector_dim(encoder="e") is None
     backend.put_vectors({"h": np.ones(5, np.float32)}, encoder="e")
     assert backend.vector_dim(encoder="e") == 5 and backend.vector_dim(encoder="other") is None
+
+
+@pytest.mark.parametrize("name", sorted(BACKENDS))
+def test_a_read_snapshot_does_not_see_later_writes(name, tmp_path):
+    reader, writer = BACKENDS[name](tmp_path), BACKENDS[name](tmp_path)  # two connections to one store
+    try:
+        _with_story(writer, ["a"], "s1")
+        with reader.read_snapshot():
+            _with_story(writer, ["b"], "s2")
+            assert [r["id"] for r in reader.export_article_page()] == ["a"]
+            assert [r["id"] for r in reader.export_story_page()] == ["s1"]
+            with reader.read_snapshot():  # nested: the same snapshot
+                assert reader.article_count() == 1
+        assert [r["id"] for r in reader.export_article_page()] == ["a", "b"]
+    finally:
+        reader.close()
+        writer.close()

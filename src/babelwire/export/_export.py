@@ -112,20 +112,24 @@ class Exporter:
         return self.store.story_count() if self.request.table == "stories" else self.store.article_count()
 
     def chunks(self, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
-        """Yield the export's bytes, a chunk per page of rows; ``progress(n)`` after each page of ``n`` rows."""
+        """Yield the export's bytes, a chunk per page of rows; ``progress(n)`` after each page of ``n`` rows.
+
+        The pages are read in one ``read_snapshot``: close the generator (or run it out) to end it.
+        """
         r = self.request
         sink = _Chunks()
         cols = columns(r.table, vectors=r.vectors)
         dim = self.store.vector_dim(encoder=self.encoder) if self.encoder else None
         writer = WRITERS[r.format](sink, cols, table=r.table, dim=dim, excel=r.excel)
         yield sink.drain()
-        for rows in table_pages(self.store, r.table, self.filters, page=r.page_size, encoder=self.encoder):
-            writer.write(rows)
-            self.rows += len(rows)
-            if progress is not None:
-                progress(len(rows))
-            if chunk := sink.drain():
-                yield chunk
+        with self.store.read_snapshot():  # pages of one state of the store, even while it is written to
+            for rows in table_pages(self.store, r.table, self.filters, page=r.page_size, encoder=self.encoder):
+                writer.write(rows)
+                self.rows += len(rows)
+                if progress is not None:
+                    progress(len(rows))
+                if chunk := sink.drain():
+                    yield chunk
         writer.close()
         yield sink.drain()
 

@@ -133,7 +133,8 @@ class ExportStore(Protocol):
 
     Filters mean what ``StoryStore.story_rows``' do for stories (a story with an article in that
     language, from that source, published in the range); for articles they apply to the article
-    itself. ``story_id`` is a story's id as stored (redirects resolved by the caller).
+    itself. ``story_id`` is a story's id as stored (redirects resolved by the caller). Reads inside
+    ``read_snapshot()`` all see the store as it was when the block began, whatever is written meanwhile.
     """
 
     def export_story_page(self, *, after: str | None = None, limit: int = 1000, lang: str | None = None,
@@ -144,6 +145,7 @@ class ExportStore(Protocol):
                             source: str | None = None, since: str | None = None, until: str | None = None,
                             story_id: str | None = None, evidence: bool = False) -> list[dict[str, Any]]: ...
     def vector_dim(self, *, encoder: str) -> int | None: ...
+    def read_snapshot(self) -> AbstractContextManager[None]: ...
 
 
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,

@@ -77,7 +77,8 @@ async def export(
             # footer does not open) and say why in the log.
             log.exception("export of %s as %s failed mid-stream", table, format)
         finally:
-            lease.close()  # the reader thread has returned: cancelling waits for it
+            chunks.close()  # ends the store's read snapshot; the reader thread has returned (cancelling waits)
+            lease.close()
 
     name = f"babelwire-{table}.{format}"
     return StreamingResponse(body(), media_type=MEDIA_TYPES[format],

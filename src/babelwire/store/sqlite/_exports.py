@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = ["SqliteExports"]
@@ -119,3 +120,21 @@ class SqliteExports:
         row = self.db.execute("SELECT dim FROM embeddings WHERE encoder = ? AND kind = 'passage' LIMIT 1",
                               (encoder,)).fetchone()
         return int(row[0]) if row else None
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[None]:
+        """Run the block's reads on one snapshot of the store: what others commit meanwhile is not seen.
+
+        A read transaction (WAL lets writers go on beside it). It takes no lock a thread owns, as an
+        export's pages may be read from different threads; inside a transaction already, it joins it.
+        """
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN DEFERRED")
+        try:
+            self.db.execute("SELECT count(*) FROM stories").fetchone()  # the snapshot starts at the first read
+            yield
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")

@@ -693,6 +693,40 @@ def migrate_store(target, db, overwrite, quiet):
                              highlight=False, markup=False)
 
 
+# ---------------------------------------------------------------------------------------------
+# exports
+
+
+@cli.command(name="export")
+@db_option
+@click.option("--table", type=click.Choice(["stories", "articles", "memberships", "all"]), default="stories",
+              show_default=True, help="What to export; all writes one file per table into the folder -o names.")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="File to write (its suffix names the format: .jsonl, .csv, .parquet), - for stdout, or a "
+                   "folder with --table all.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default=None,
+              help="Output format (default: from the file's suffix; JSON Lines on stdout). Parquet needs the "
+                   "[export] extra.")
+@click.option("--lang", help="Only articles in this language (stories: with an article in it).")
+@click.option("--source", help="Only articles from this source (stories: with an article from it).")
+@click.option("--since", help="Only articles published on or after this date, YYYY-MM-DD (stories: with one).")
+@click.option("--until", help="Only articles published on or before this date, YYYY-MM-DD (stories: with one).")
+@click.option("--story", "story_id", help="Only this story (its row, its articles, their memberships).")
+@click.option("--vectors", is_flag=True, help="Add each article's embedding (articles table; JSONL or Parquet).")
+@click.option("--excel", is_flag=True, help="CSV for spreadsheets: a UTF-8 byte order mark, formulas defused.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def export_command(db, table, output, fmt, lang, source, since, until, story_id, vectors, excel, quiet):
+    """Export stories, articles or memberships (with evidence and copy relations) as JSONL, CSV or Parquet.
+
+    Streams page by page, whatever the store's size. The columns of each table are in docs/export.md.
+    """
+    from ._export_cli import run_export
+
+    run_export(db, table=table, output=output, fmt=fmt, quiet=quiet, vectors=vectors,
+               filters={"lang": lang, "source": source, "since": since, "until": until, "story": story_id,
+                        "excel": excel})
+
+
 from ._cli_tracking import register as _register_tracking  # noqa: E402 - after the helpers it imports
 
 _register_tracking(cli)  # changes, alert, alerts

@@ -12,7 +12,7 @@ from .errors import NotFound
 from .store import Store
 
 __all__ = ["article_json", "explain_article", "story_view", "copy_of", "story", "stories", "story_dict", "facets",
-           "article_summaries", "independent_sources"]
+           "article_summaries", "independent_sources", "story_from_members"]
 
 
 def independent_sources(members: list[dict[str, Any]]) -> int:
@@ -26,7 +26,11 @@ def independent_sources(members: list[dict[str, Any]]) -> int:
 
 def story_dict(store: Store, story_id: str, headline: str) -> dict[str, Any]:
     """Return the story in the JSON contract's shape: languages, dates, sources, copies and its articles."""
-    members = store.story_members(story_id)
+    return story_from_members(story_id, headline, store.story_members(story_id))
+
+
+def story_from_members(story_id: str, headline: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return ``story_dict``'s shape from the story's members as ``Store.story_members`` gives them."""
     dates = sorted(m["published"] for m in members if m["published"])
     independent = independent_sources(members)
     return {

@@ -296,3 +296,67 @@ def test_report_rows_by_publication_range_and_by_ingest_range(backend):
 def test_report_rows_of_an_empty_store(backend):
     assert backend.report_rows(published=("2024-01-01", "2025-01-01"), ingested=("2024", "2099")) == []
     assert backend.story_report_rows("nope") == []
+def test_export_pages_resume_after_the_last_row(backend):
+    _with_story(backend, ["a1", "a2"], "s-b", published="2022-02-01")
+    _with_story(backend, ["b1"], "s-a", lang="de", source="other", published="2022-03-05T10:00:00+02:00")
+    _with_story(backend, ["c1"], "s-c", published=None)
+    with backend.transaction():
+        backend.upsert_story("s-empty", "No members")  # a story without articles is no row
+        backend.assign("a2", "s-b", score=1.0, evidence={"reason": "copy", "copy_of": "a1",
+                                                          "copy_kind": "near-verbatim", "copy_similarity": 0.9})
+    first = backend.export_story_page(limit=2)
+    assert [r["id"] for r in first] == ["s-a", "s-b"] and first[0]["headline"] == "Headline"
+    assert first[0]["created_at"] and first[0]["updated_at"]
+    assert [r["id"] for r in backend.export_story_page(after="s-b", limit=2)] == ["s-c"]
+    assert [r["id"] for r in backend.export_story_page(lang="de")] == ["s-a"]
+    assert [r["id"] for r in backend.export_story_page(source="other")] == ["s-a"]
+    assert [r["id"] for r in backend.export_story_page(since="2022-03-01")] == ["s-a"]
+    assert [r["id"] for r in backend.export_story_page(until="2022-02-01")] == ["s-b"]  # the day itself counts
+    assert [r["id"] for r in backend.export_story_page(story_id="s-c")] == ["s-c"]
+    assert backend.export_story_page(lang="de", source="src") == []
+
+    members = backend.story_members_of(["s-b", "s-a", "s-empty"])
+    assert set(members) == {"s-a", "s-b"} and members["s-b"] == backend.story_members("s-b")
+
+    rows = backend.export_article_page(limit=2)
+    assert [r["id"] for r in rows] == ["a1", "a2"] and "evidence" not in rows[0]
+    rest = backend.export_article_page(after_seq=rows[-1]["seq"], limit=10, evidence=True)
+    assert [r["id"] for r in rest] == ["b1", "c1"] and rest[0]["evidence"] == {}
+    a2 = backend.export_article_page(story_id="s-b", evidence=True)[1]
+    assert (a2["story_id"], a2["copy_of"], a2["copy_kind"], a2["copy_similarity"], a2["decision"], a2["score"]) == (
+        "s-b", "a1", "near-verbatim", 0.9, "copy", 1.0)
+    assert a2["evidence"]["copy_of"] == "a1" and a2["text"] == "Body a2" and a2["origin"] == "/x/a2.txt"
+    assert [r["id"] for r in backend.export_article_page(lang="de")] == ["b1"]
+    assert [r["id"] for r in backend.export_article_page(since="2022-02-02")] == ["b1"]  # undated c1 is out
+    assert [r["id"] for r in backend.export_article_page(until="2022-02-01")] == ["a1", "a2"]
+
+
+def test_export_rows_of_an_article_without_a_story(backend):
+    with backend.transaction():
+        backend.add_article(_article("alone"), embed_hash="h")
+    (row,) = backend.export_article_page(evidence=True)
+    assert row["story_id"] is None and row["evidence"] is None and row["decision"] is None
+    assert backend.export_story_page() == [] and backend.story_members_of([]) == {}
+
+
+def test_vector_dim(backend):
+    assert backend.vector_dim(encoder="e") is None
+    backend.put_vectors({"h": np.ones(5, np.float32)}, encoder="e")
+    assert backend.vector_dim(encoder="e") == 5 and backend.vector_dim(encoder="other") is None
+
+
+@pytest.mark.parametrize("name", sorted(BACKENDS))
+def test_a_read_snapshot_does_not_see_later_writes(name, request):
+    reader, writer = BACKENDS[name](request), BACKENDS[name](request)  # two connections to one store
+    try:
+        _with_story(writer, ["a"], "s1")
+        with reader.read_snapshot():
+            _with_story(writer, ["b"], "s2")
+            assert [r["id"] for r in reader.export_article_page()] == ["a"]
+            assert [r["id"] for r in reader.export_story_page()] == ["s1"]
+            with reader.read_snapshot():  # nested: the same snapshot
+                assert reader.article_count() == 1
+        assert [r["id"] for r in reader.export_article_page()] == ["a", "b"]
+    finally:
+        reader.close()
+        writer.close()

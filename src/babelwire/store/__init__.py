@@ -9,6 +9,7 @@ from ._protocols import (
     ChangeStore,
     CorrectionStore,
     EmbeddingStore,
+    ExportStore,
     FeedStore,
     JournalStore,
     PassStore,
@@ -25,5 +26,5 @@ Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
            "CorrectionStore", "FeedStore", "JournalStore", "PassStore", "SettingStore", "ChangeStore",
-           "AlertStore", "TrendStore", "default_db_path", "MIGRATIONS", "migrate", "applied", "PostgresStore",
-           "open_store", "is_postgres", "display_spec"]
+           "AlertStore", "TrendStore", "ExportStore", "default_db_path", "MIGRATIONS", "migrate", "applied",
+           "PostgresStore", "open_store", "is_postgres", "display_spec"]

@@ -18,7 +18,8 @@ from ..model import Alert, Article, Change, Firing, Rejection
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "PassStore", "JournalStore", "SettingStore", "ChangeStore", "AlertStore", "TrendStore", "StoreInterface"]
+           "PassStore", "JournalStore", "SettingStore", "ChangeStore", "AlertStore", "TrendStore", "ExportStore",
+           "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -168,8 +169,29 @@ class AlertStore(Protocol):
     def set_delivery(self, firing_id: int, state: str, *, attempts: int, error: str | None = None) -> None: ...
 
 
+class ExportStore(Protocol):
+    """Pages of stories and articles (with their memberships) for exports, in a stable order a page resumes.
+
+    Filters mean what ``StoryStore.story_rows``' do for stories (a story with an article in that
+    language, from that source, published in the range); for articles they apply to the article
+    itself. ``story_id`` is a story's id as stored (redirects resolved by the caller). Reads inside
+    ``read_snapshot()`` all see the store as it was when the block began, whatever is written meanwhile.
+    """
+
+    def export_story_page(self, *, after: str | None = None, limit: int = 1000, lang: str | None = None,
+                          source: str | None = None, since: str | None = None, until: str | None = None,
+                          story_id: str | None = None) -> list[dict[str, Any]]: ...
+    def story_members_of(self, story_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]: ...
+    def export_article_page(self, *, after_seq: int = 0, limit: int = 1000, lang: str | None = None,
+                            source: str | None = None, since: str | None = None, until: str | None = None,
+                            story_id: str | None = None, evidence: bool = False) -> list[dict[str, Any]]: ...
+    def vector_dim(self, *, encoder: str) -> int | None: ...
+    def read_snapshot(self) -> AbstractContextManager[None]: ...
+
+
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     PassStore, JournalStore, SettingStore, ChangeStore, AlertStore, TrendStore, Protocol):
+                     PassStore, JournalStore, SettingStore, ChangeStore, AlertStore, TrendStore, ExportStore,
+                     Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

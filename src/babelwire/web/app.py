@@ -92,6 +92,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     from .routes_api import router as api_router
+    from .routes_export import router as export_router
     from .routes_pages import router as pages_router
     from .routes_tracking import api_router as tracking_api
     from .routes_tracking import feeds_router as tracking_feeds
@@ -101,5 +102,6 @@ def create_app(
     app.include_router(tracking_api)
     app.include_router(tracking_feeds)
     app.include_router(trending_router)
+    app.include_router(export_router)
     app.include_router(pages_router)
     return app

@@ -11,6 +11,7 @@ from ._changes import SqliteChanges
 from ._connection import SqliteConnection, default_db_path
 from ._corrections import SqliteCorrections
 from ._embeddings import SqliteEmbeddings
+from ._exports import SqliteExports
 from ._feeds import SqliteFeeds
 from ._journal import SqliteJournal
 from ._passes import SqlitePasses
@@ -24,7 +25,7 @@ __all__ = ["SqliteStore", "default_db_path"]
 
 class SqliteStore(SqliteConnection, SqliteArticles, SqliteEmbeddings, SqliteSignals, SqliteStories,
                   SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteJournal, SqliteSettings, SqliteChanges,
-                  SqliteAlerts, SqliteTrends):
+                  SqliteAlerts, SqliteTrends, SqliteExports):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted

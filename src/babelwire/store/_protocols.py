@@ -14,11 +14,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..model import Article, Rejection
+from ..model import Article, Rejection, SourceState
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
-           "PassStore", "SettingStore", "StoreInterface"]
+           "PassStore", "SettingStore", "SourceStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -121,6 +121,17 @@ class PassStore(Protocol):
     def clear_owed_passes(self) -> None: ...
 
 
+class SourceStore(Protocol):
+    """Watched sources: each one's polling state, and the keys of the entries it has ingested."""
+
+    def source_state(self, name: str) -> SourceState | None: ...
+    def source_states(self) -> list[SourceState]: ...
+    def put_source_state(self, state: SourceState) -> None: ...
+    def seen_entries(self, source: str, keys: Sequence[str]) -> set[str]: ...
+    def mark_entries_seen(self, source: str, keys: Iterable[str]) -> None: ...
+    def seen_count(self, source: str) -> int: ...
+
+
 class SettingStore(Protocol):
     """Values stored with the database."""
 
@@ -129,7 +140,7 @@ class SettingStore(Protocol):
 
 
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
-                     PassStore, SettingStore, Protocol):
+                     PassStore, SourceStore, SettingStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

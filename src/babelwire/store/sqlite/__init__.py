@@ -13,13 +13,14 @@ from ._feeds import SqliteFeeds
 from ._passes import SqlitePasses
 from ._settings import SqliteSettings
 from ._signals import SqliteSignals
+from ._sources import SqliteSources
 from ._stories import SqliteStories
 
 __all__ = ["SqliteStore", "default_db_path"]
 
 
 class SqliteStore(SqliteConnection, SqliteArticles, SqliteEmbeddings, SqliteSignals, SqliteStories,
-                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteSettings):
+                  SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteSources, SqliteSettings):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted

@@ -616,6 +616,11 @@ def serve(host, port, db, encoder, threads, max_article_mb):
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+from ._cli_watch import register as _register_watch  # noqa: E402 - its commands use the options above
+
+_register_watch(cli, sys.modules[__name__])
+
+
 def main() -> None:
     """Entry point of the ``babelwire`` console script."""
     cli(prog_name="babelwire")

@@ -13,6 +13,8 @@ __all__ = [
     "MissingDependency",
     "ConstraintError",
     "InvalidArgument",
+    "FetchError",
+    "FeedError",
 ]
 
 
@@ -54,3 +56,18 @@ class ConstraintError(BabelwireError):
 
 class InvalidArgument(BabelwireError, ValueError):
     """An argument is malformed: a date that is not YYYY-MM-DD, a range that ends before it starts."""
+
+
+class FetchError(BabelwireError):
+    """A watched source's URL could not be fetched: refused scheme, HTTP error, time-out, too big, redirect loop.
+
+    ``transient`` says whether trying again later may help (time-outs, refused connections, 5xx, 429).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class FeedError(BabelwireError):
+    """A fetched body is not a usable feed or sitemap: wrong content type, malformed, not a feed."""

@@ -39,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_mb", "BABELWIRE_MAX_ARTICLE_MB", "5",
             "Largest input file (or JSONL/CSV record) ingest and the web app read, in MiB; bigger ones are "
             "rejected unread."),
+    Setting("user_agent", "BABELWIRE_USER_AGENT", None,
+            "User-Agent header `watch` sends (default: babelwire/VERSION); a watch.toml user_agent wins."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -18,5 +18,5 @@ from .sqlite import SqliteStore, default_db_path
 Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
-           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "SourceStore", "default_db_path", "MIGRATIONS", "migrate",
-           "applied"]
+           "CorrectionStore", "FeedStore", "PassStore", "SettingStore", "SourceStore", "default_db_path", "MIGRATIONS",
+           "migrate", "applied"]

@@ -223,7 +223,7 @@ def test_json_feed_and_news_sitemap(httpserver, tmp_path):
                f'<url><loc>{httpserver.url_for("/p/missing")}</loc><lastmod>2022-09-08</lastmod></url></urlset>')
     httpserver.expect_request("/feed.json").respond_with_json(jf)
     httpserver.expect_request("/sitemap.xml").respond_with_data(sitemap, content_type="application/xml")
-    for g, ev, t, b in reports[3:5]:
+    for g, _ev, t, b in reports[3:5]:
         httpserver.expect_request(f"/p/{g}").respond_with_data(page(t, b), content_type="text/html")
     httpserver.expect_request("/p/missing").respond_with_data("gone", status=404)
     with Store(tmp_path / "w.db") as store:
@@ -245,7 +245,7 @@ def test_the_page_budget_leaves_entries_for_the_next_poll(httpserver, tmp_path):
                 for g, ev, t, b in reports])
     httpserver.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml",
                                                              headers={"ETag": '"same"'})
-    for g, ev, t, b in reports:
+    for g, _ev, t, b in reports:
         httpserver.expect_request(f"/a/{g}").respond_with_data(page(t, b), content_type="text/html")
     with Store(tmp_path / "w.db") as store:
         w = _watcher(store, [httpserver.url_for("/feed.xml")], max_pages=3)

@@ -107,7 +107,8 @@ def test_previous_release_store_migrates_and_keeps_its_stories(tmp_path, monkeyp
     old.close()
     assert before["story_redirects"] and before["constraints"]
     with Store(path) as store:
-        assert store.migrations_applied == ["m004_signals_and_columns", "m005_rejected_once", "m006_owed_passes"]
+        assert store.migrations_applied == ["m004_signals_and_columns", "m005_rejected_once", "m006_owed_passes",
+                                          "m007_sources"]
         for t in tables:
             assert sorted(store.db.execute(f"SELECT * FROM {t}")) == before[t]
         assert sorted(store.db.execute(

@@ -6,6 +6,10 @@ A feed on 127.0.0.1 lists the newest ``--window`` entries and reveals ``--per-po
 request; the watcher polls it (fake encoder, temp store) until ``--entries`` have been ingested, and
 prints the process's resident memory (RSS) and the store's size at each reported count. Not a test:
 it prints figures.
+
+``--watcher-only`` swaps the pipeline for one that counts the documents it is given and stores
+nothing, so the figures are the watcher's own (fetching, parsing, the seen keys in the store)
+without the clusterer's working set, which grows with the stories by design.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import resource
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -51,10 +57,11 @@ def _entry(n: int) -> str:
         f"The {topic} in {city} is the {event % 7 + 2}th this year, the ministry said",
         f"Local services in {city} expect {figure * 3} requests by the end of the week",
     ]
-    day = 1 + event % 27
+    # a stream: about 200 reports a day, so the clusterer's working set stays a few days' worth
+    day = format_datetime(datetime(2020, 1, 1, 10, tzinfo=UTC) + timedelta(days=n // 200))
     body = "".join(f"<p>{s}.</p>" for s in sentences)
     return (f"<item><guid isPermaLink=\"false\">e{n}</guid><title>{topic.title()} in {city}: {figure} "
-            f"affected</title><pubDate>{day:02d} Mar 2024 10:00:00 +0000</pubDate>"
+            f"affected</title><pubDate>{day}</pubDate>"
             f"<content:encoded><![CDATA[{body}]]></content:encoded></item>")
 
 
@@ -73,12 +80,29 @@ class Replay:
                 f"<link>https://replay.example.org/</link><language>en</language>{items}</channel></rss>").encode()
 
 
+class CountingPipeline:
+    """Takes the watcher's documents, counts them as stored, clusters nothing (``--watcher-only``)."""
+
+    max_article_mb = None
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def ingest_documents(self, docs, *, report=None):  # noqa: ANN001, ANN201 - Pipeline's signature
+        from babelwire.pipeline import IngestReport
+
+        report = report or IngestReport()
+        report.stored.extend(d.id for d in docs)
+        return report
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--entries", type=int, default=50_000)
     ap.add_argument("--per-poll", type=int, default=100)
     ap.add_argument("--window", type=int, default=300, help="entries the feed lists at once")
     ap.add_argument("--report", default="1000,10000,50000")
+    ap.add_argument("--watcher-only", action="store_true", help="count the documents instead of ingesting them")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     replay = Replay(args.per_poll, args.window, args.entries)
@@ -104,9 +128,11 @@ def main() -> None:
         with Store(db) as store:
             src = sources_from_args([url], overrides={"host_delay": 0, "retry_delay": 0, "interval": 1,
                                                       "max_body_mb": 50})
-            watcher = Watcher(Pipeline(store, encoder="fake"), src, fetcher=Fetcher(sleep=lambda s: None))
+            pipeline = CountingPipeline(store) if args.watcher_only else Pipeline(store, encoder="fake")
+            watcher = Watcher(pipeline, src, fetcher=Fetcher(sleep=lambda s: None))  # type: ignore[arg-type]
             start = time.perf_counter()
-            print(f"{'entries':>8} {'stored':>8} {'RSS MiB':>8} {'store MiB':>9} {'seconds':>8}")
+            counted = "seen" if args.watcher_only else "stored"
+            print(f"{'entries':>8} {counted:>8} {'RSS MiB':>8} {'store MiB':>9} {'seconds':>8}")
             done = 0
             while done < args.entries:
                 r = watcher.poll(watcher.sources[0])
@@ -116,7 +142,8 @@ def main() -> None:
                 while marks and done >= marks[0]:
                     marks.pop(0)
                     size = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1048576
-                    print(f"{done:>8} {store.article_count():>8} {_rss_mb():>8.1f} {size:>9.1f} "
+                    stored = store.seen_count(url) if args.watcher_only else store.article_count()
+                    print(f"{done:>8} {stored:>8} {_rss_mb():>8.1f} {size:>9.1f} "
                           f"{time.perf_counter() - start:>8.1f}", flush=True)
     server.shutdown()
 

@@ -731,6 +731,10 @@ from ._cli_tracking import register as _register_tracking  # noqa: E402 - after 
 
 _register_tracking(cli)  # changes, alert, alerts
 
+from ._cli_watch import register as _register_watch  # noqa: E402 - its commands use the options above
+
+_register_watch(cli, sys.modules[__name__])
+
 
 def main() -> None:
     """Entry point of the ``babelwire`` console script."""

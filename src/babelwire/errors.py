@@ -16,6 +16,8 @@ __all__ = [
     "ConstraintError",
     "InvalidArgument",
     "AlreadyExists",
+    "FetchError",
+    "FeedError",
 ]
 
 
@@ -69,3 +71,18 @@ class ReplayDiverged(BabelwireError):
 
 class AlreadyExists(BabelwireError):
     """Something to be created under a name that is taken (an alert of the same name)."""
+
+
+class FetchError(BabelwireError):
+    """A watched source's URL could not be fetched: refused scheme, HTTP error, time-out, too big, redirect loop.
+
+    ``transient`` says whether trying again later may help (time-outs, refused connections, 5xx, 429).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class FeedError(BabelwireError):
+    """A fetched body is not a usable feed or sitemap: wrong content type, malformed, not a feed."""

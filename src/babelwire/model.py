@@ -24,6 +24,7 @@ __all__ = [
     "failure",
     "valid_text",
     "day_number",
+    "SourceState",
 ]
 
 
@@ -267,3 +268,29 @@ def day_number(value: str | date | datetime | None) -> float | None:
     if isinstance(value, datetime):
         return value.toordinal() + (value.hour * 3600 + value.minute * 60 + value.second) / 86400
     return float(value.toordinal())
+
+
+@dataclass(slots=True)
+class SourceState:
+    """What the store remembers of one watched source between polls and across restarts."""
+
+    name: str
+    kind: str  # feed (RSS/Atom/JSON Feed/sitemap, told apart by content), sitemap or inbox
+    url: str  # the feed's URL, or the inbox folder
+    etag: str | None = None
+    last_modified: str | None = None
+    last_poll: str | None = None  # ISO 8601 UTC
+    next_poll: float = 0.0  # Unix time the next poll is due
+    failures: int = 0  # consecutive failed polls (0 after a good one)
+    backoff: float = 0.0  # seconds the last failure pushed the next poll back (before jitter)
+    status: str | None = None  # ok, not modified, error
+    error: str | None = None  # the last poll's error, if any
+    new_entries: int = 0  # entries the last poll had not seen before
+    stored: int = 0  # articles the last poll stored
+    polls: int = 0
+    errors_total: int = 0
+    stored_total: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-ready data."""
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]

@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Tries of one alert webhook delivery per run, with exponential backoff; a firing still failing is "
             "tried again by the next runs, up to three times as many tries in all."),
     Setting("webhook_timeout", "BABELWIRE_WEBHOOK_TIMEOUT", "10", "Seconds one webhook request may take."),
+    Setting("user_agent", "BABELWIRE_USER_AGENT", None,
+            "User-Agent header `watch` sends (default: babelwire/VERSION); a watch.toml user_agent wins."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

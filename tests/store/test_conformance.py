@@ -360,3 +360,41 @@ def test_a_read_snapshot_does_not_see_later_writes(name, request):
     finally:
         reader.close()
         writer.close()
+def test_source_state_round_trips_and_is_replaced(backend):
+    from babelwire.model import SourceState
+
+    assert backend.source_state("feed-a") is None and backend.source_states() == []
+    st = SourceState("feed-a", "feed", "http://127.0.0.1/a.xml", etag='"v1"', last_modified="Mon, 01 Jan 2024",
+                     next_poll=1700000000.5, failures=2, backoff=120.0, status="error", error="HTTP 500",
+                     new_entries=3, stored=2, polls=4, errors_total=2, stored_total=7)
+    with backend.transaction():
+        backend.put_source_state(st)
+        backend.put_source_state(SourceState("feed-0", "inbox", "/in"))
+    assert backend.source_state("feed-a") == st
+    assert [s.name for s in backend.source_states()] == ["feed-0", "feed-a"]
+    st.failures, st.etag = 0, None
+    with backend.transaction():
+        backend.put_source_state(st)
+    got = backend.source_state("feed-a")
+    assert got is not None and got.failures == 0 and got.etag is None and len(backend.source_states()) == 2
+
+
+def test_seen_entries_are_per_source_and_recorded_once(backend):
+    keys = [f"k{i}" for i in range(1200)]  # more than one look-up's worth of parameters
+    with backend.transaction():
+        backend.mark_entries_seen("a", keys[:700])
+        backend.mark_entries_seen("a", keys[:10])  # again: no second row
+        backend.mark_entries_seen("b", ["k1"])
+    assert backend.seen_entries("a", keys) == set(keys[:700])
+    assert backend.seen_entries("b", keys) == {"k1"} and backend.seen_entries("c", keys) == set()
+    assert backend.seen_count("a") == 700 and backend.seen_count("b") == 1
+
+
+def test_source_state_rolls_back_with_its_transaction(backend):
+    from babelwire.model import SourceState
+
+    with pytest.raises(ValueError), backend.transaction():
+        backend.put_source_state(SourceState("x", "feed", "http://h/x"))
+        backend.mark_entries_seen("x", ["k"])
+        raise ValueError("interrupted")
+    assert backend.source_state("x") is None and backend.seen_count("x") == 0

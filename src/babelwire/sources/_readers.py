@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,8 @@ from ._common import (
     source_from_url,
 )
 
-__all__ = ["read_text", "read_html", "read_jsonl", "read_json", "read_csv", "read_feed", "record_to_document"]
+__all__ = ["read_text", "read_html", "read_jsonl", "read_json", "read_csv", "read_feed", "parse_feed", "feed_documents",
+           "record_to_document"]
 
 log = logging.getLogger(__name__)
 
@@ -402,39 +403,58 @@ def _feed_entries(parsed: Any) -> Iterator[tuple[int, Any]]:
 
 def read_feed(path: Path, *, max_bytes: int = _DEFAULT_MAX) -> ReadResult:
     """Return one document per RSS/Atom entry (id = guid, else link)."""
-    import feedparser
-
     result = ReadResult()
     content = _load(path, result, max_bytes)
     if content is None:
         return result
-    parsed = feedparser.parse(content)
+    parsed = parse_feed(content)
     if not parsed.entries:
         reason = "no entries in feed"
         if parsed.get("bozo"):
             reason += f" (parse error: {parsed.get('bozo_exception')})"
         result.rejected.append(Rejection(str(path), reason))
         return result
-    feed_link = parsed.feed.get("link")
-    for n, entry in _feed_entries(parsed):
-        origin = f"{path}#{n}"
-        try:
-            _add_entry(result, entry, parsed, origin=origin, path=path, n=n, feed_link=feed_link)
-        except Exception as exc:  # noqa: BLE001 - one bad entry must never stop the feed
-            log.warning("feed entry %s failed: %s", origin, failure(exc))
-            log.debug("feed entry %s failed", origin, exc_info=True)
-            result.rejected.append(Rejection.from_exception(origin, exc))
+    result.extend(feed_documents(parsed, origin=str(path), fallback_source=folder_source(path),
+                                 fallback_id=lambda n, body: f"{path.stem}-{n}", meta={"feed": str(path)}))
     return result
 
 
-def _add_entry(result: ReadResult, entry: Any, parsed: Any, *, origin: str, path: Path, n: int,
-               feed_link: str | None) -> None:
+def parse_feed(content: str | bytes) -> Any:
+    """Return feedparser's reading of an RSS/Atom document."""
+    import feedparser
+
+    return feedparser.parse(content)
+
+
+def feed_documents(parsed: Any, *, origin: str, fallback_source: str, fallback_id: Callable[[int, str], str],
+                   meta: Mapping[str, Any]) -> ReadResult:
+    """Return one document per entry of a parsed feed (id = guid, else link, else ``fallback_id(n, body)``);
+    an entry without content is rejected. ``meta["summary_only"]`` marks an entry that gave only its
+    summary or description (no full content)."""
+    result = ReadResult()
+    feed_link = parsed.feed.get("link")
+    for n, entry in _feed_entries(parsed):
+        where = f"{origin}#{n}"
+        try:
+            _add_entry(result, entry, parsed, origin=where, n=n, feed_link=feed_link,
+                       fallback_source=fallback_source, fallback_id=fallback_id, meta=meta)
+        except Exception as exc:  # noqa: BLE001 - one bad entry must never stop the feed
+            log.warning("feed entry %s failed: %s", where, failure(exc))
+            log.debug("feed entry %s failed", where, exc_info=True)
+            result.rejected.append(Rejection.from_exception(where, exc))
+    return result
+
+
+def _add_entry(result: ReadResult, entry: Any, parsed: Any, *, origin: str, n: int, feed_link: str | None,
+               fallback_source: str, fallback_id: Callable[[int, str], str], meta: Mapping[str, Any]) -> None:
     body = ""
     if entry.get("content"):
         body = max((str(c.get("value", "") or "") for c in entry.content), key=len)
+    summary_only = not body.strip()
     body = body or str(entry.get("summary", "") or "") or str(entry.get("description", "") or "")
     if not body.strip():
-        result.rejected.append(Rejection(origin, "feed entry has no content or description", id=entry.get("id")))
+        result.rejected.append(Rejection(origin, "feed entry has no content or description",
+                                         id=entry.get("id") or entry.get("link")))
         return
     link = entry.get("link")
     published = entry.get("published") or entry.get("updated")
@@ -442,10 +462,14 @@ def _add_entry(result: ReadResult, entry: Any, parsed: Any, *, origin: str, path
         import time
 
         published = time.strftime("%Y-%m-%dT%H:%M:%S", entry.published_parsed)
+    known = bool(source_from_url(link) or source_from_url(feed_link))
+    extra: dict[str, Any] = {**meta, "source_known": known}
+    if summary_only:
+        extra["summary_only"] = True
     result.documents.append(
         RawDocument(
-            id=str(entry.get("id") or link or f"{path.stem}-{n}"),
-            source=source_from_url(link) or source_from_url(feed_link) or folder_source(path),
+            id=str(entry.get("id") or link or fallback_id(n, body)),
+            source=source_from_url(link) or source_from_url(feed_link) or fallback_source,
             origin=origin,
             format="feed",
             read_at=now_utc(),
@@ -455,6 +479,6 @@ def _add_entry(result: ReadResult, entry: Any, parsed: Any, *, origin: str, path
             url=link,
             lang=(entry.get("language") or parsed.feed.get("language") or None),
             published=published,
-            meta={"feed": str(path), "source_known": bool(source_from_url(link) or source_from_url(feed_link))},
+            meta=extra,
         )
     )

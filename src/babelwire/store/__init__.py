@@ -15,6 +15,7 @@ from ._protocols import (
     PassStore,
     SettingStore,
     SignalStore,
+    SourceStore,
     StoreInterface,
     StoryStore,
     TrendStore,
@@ -26,5 +27,5 @@ Store = SqliteStore  # the default backend
 
 __all__ = ["Store", "SqliteStore", "StoreInterface", "ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore",
            "CorrectionStore", "FeedStore", "JournalStore", "PassStore", "SettingStore", "ChangeStore",
-           "AlertStore", "TrendStore", "ExportStore", "default_db_path", "MIGRATIONS", "migrate", "applied",
-           "PostgresStore", "open_store", "is_postgres", "display_spec"]
+           "AlertStore", "TrendStore", "ExportStore", "SourceStore", "default_db_path", "MIGRATIONS", "migrate",
+           "applied", "PostgresStore", "open_store", "is_postgres", "display_spec"]

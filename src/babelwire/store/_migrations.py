@@ -289,6 +289,46 @@ def m006_owed_passes(db: sqlite3.Connection) -> None:
 
 
 @migration
+def m007_sources(db: sqlite3.Connection) -> None:
+    """Watched sources: each one's polling state, and the entry keys it has ingested.
+
+    ``sources`` holds one row per source (conditional-GET validators, next poll, failures and
+    backoff, what the last poll did), so a restarted ``babelwire watch`` resumes where it was;
+    ``source_seen`` holds the key of every entry (or inbox file) a source has ingested, so an
+    entry is read once however often it is polled, and the watcher keeps none of them in memory.
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_poll TEXT,
+            next_poll REAL NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            backoff REAL NOT NULL DEFAULT 0,
+            status TEXT,
+            error TEXT,
+            new_entries INTEGER NOT NULL DEFAULT 0,
+            stored INTEGER NOT NULL DEFAULT 0,
+            polls INTEGER NOT NULL DEFAULT 0,
+            errors_total INTEGER NOT NULL DEFAULT 0,
+            stored_total INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE source_seen (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (source, key)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+@migration
 def m008_changes(db: sqlite3.Connection) -> None:
     """The changes feed: an append-only log, one row per change, with a cursor that only grows.
 

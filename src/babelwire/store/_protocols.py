@@ -14,12 +14,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..model import Alert, Article, Change, Firing, Rejection
+from ..model import Alert, Article, Change, Firing, Rejection, SourceState
 from ..signals.profile import ArticleSignals
 
 __all__ = ["ArticleStore", "EmbeddingStore", "SignalStore", "StoryStore", "CorrectionStore", "FeedStore",
            "PassStore", "JournalStore", "SettingStore", "ChangeStore", "AlertStore", "TrendStore", "ExportStore",
-           "StoreInterface"]
+           "SourceStore", "StoreInterface"]
 
 
 class ArticleStore(Protocol):
@@ -136,6 +136,17 @@ class TrendStore(Protocol):
     def story_report_rows(self, story_id: str) -> list[dict[str, Any]]: ...
 
 
+class SourceStore(Protocol):
+    """Watched sources: each one's polling state, and the keys of the entries it has ingested."""
+
+    def source_state(self, name: str) -> SourceState | None: ...
+    def source_states(self) -> list[SourceState]: ...
+    def put_source_state(self, state: SourceState) -> None: ...
+    def seen_entries(self, source: str, keys: Sequence[str]) -> set[str]: ...
+    def mark_entries_seen(self, source: str, keys: Iterable[str]) -> None: ...
+    def seen_count(self, source: str) -> int: ...
+
+
 class SettingStore(Protocol):
     """Values stored with the database."""
 
@@ -191,7 +202,7 @@ class ExportStore(Protocol):
 
 class StoreInterface(ArticleStore, EmbeddingStore, SignalStore, StoryStore, CorrectionStore, FeedStore,
                      PassStore, JournalStore, SettingStore, ChangeStore, AlertStore, TrendStore, ExportStore,
-                     Protocol):
+                     SourceStore, Protocol):
     """Everything a backend implements, with its lifecycle: ``transaction()`` and ``close()``."""
 
     closed: bool

@@ -17,6 +17,7 @@ from ._journal import SqliteJournal
 from ._passes import SqlitePasses
 from ._settings import SqliteSettings
 from ._signals import SqliteSignals
+from ._sources import SqliteSources
 from ._stories import SqliteStories
 from ._trends import SqliteTrends
 
@@ -25,7 +26,7 @@ __all__ = ["SqliteStore", "default_db_path"]
 
 class SqliteStore(SqliteConnection, SqliteArticles, SqliteEmbeddings, SqliteSignals, SqliteStories,
                   SqliteCorrections, SqliteFeeds, SqlitePasses, SqliteJournal, SqliteSettings, SqliteChanges,
-                  SqliteAlerts, SqliteTrends, SqliteExports):
+                  SqliteAlerts, SqliteTrends, SqliteExports, SqliteSources):
     """A babelwire store in one SQLite file (WAL mode); ``":memory:"`` for tests.
 
     All writes of one batch go through :meth:`transaction`, so an interrupted

@@ -91,7 +91,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str, port: int, log_path: str) -> subprocess.Popen:
+def start_server(db: str, port: int, log_path: str, workers: int = 1) -> subprocess.Popen:
     """Start `babelwire serve` on 127.0.0.1:``port`` (this interpreter, this checkout's sources)."""
     env = {**os.environ, "BABELWIRE_TOKEN": TOKEN}
     src = str(Path(__file__).resolve().parents[1] / "src")
@@ -99,7 +99,7 @@ def start_server(db: str, port: int, log_path: str) -> subprocess.Popen:
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
         [sys.executable, "-m", "babelwire.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db,
-         "--encoder", "fake"], env=env, stdout=log, stderr=subprocess.STDOUT)
+         "--encoder", "fake", "--workers", str(workers)], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 # -- a small keep-alive HTTP/1.1 client (much lighter than a general one, so the server gets the CPU) ---
@@ -280,6 +280,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0, help="how long the load runs")
     ap.add_argument("--write-share", type=float, default=0.01, help="share of requests that POST an article")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (`serve --workers`)")
     ap.add_argument("--port", type=int, help="load a server already running on this port of 127.0.0.1 "
                                              f"(its write token must be {TOKEN!r}) instead of starting one")
     args = ap.parse_args()
@@ -298,7 +299,7 @@ def main() -> None:
         port = args.port or free_port()
         log_path = os.path.join(tmp, "serve.log")
         t = time.perf_counter()
-        server = start_server(db, port, log_path) if not args.port else None
+        server = start_server(db, port, log_path, args.workers) if not args.port else None
         if server is None:
             own_cpu = time.process_time()
             load = Load(args, story_ids, article_ids)
@@ -335,12 +336,20 @@ def main() -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """Return the user + system CPU time a process has used so far (Linux /proc; NaN elsewhere)."""
+    """Return the user + system CPU time a process and its live children (serve's workers) have used so far
+    (Linux /proc; NaN elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return own + sum(cpu_seconds(c) for c in children)
 
 
 async def wait_ready(port: int, server: subprocess.Popen) -> None:

@@ -635,11 +635,14 @@ def search(query, db, encoder, fmt, mode, lang, limit):
 @encoder_option
 @threads_option
 @max_article_option
-def serve(host, port, db, encoder, threads, max_article_mb):
+@option_from_setting("workers", "--workers", type=click.IntRange(min=1))
+def serve(host, port, db, encoder, threads, max_article_mb, workers):
     """Serve the web UI and the REST API (needs the [web] extra).
 
     Writes need BABELWIRE_TOKEN; without one a token is made up for this run and printed.
     A posted article or uploaded file over --max-article-mb is that item's rejection.
+    With --workers N, N processes serve the store (reads in parallel, writes taking turns per
+    batch); each gets an equal share of the encoder threads unless --threads says otherwise.
     """
     import os
     import secrets
@@ -657,15 +660,26 @@ def serve(host, port, db, encoder, threads, max_article_mb):
         token = secrets.token_urlsafe(18)
         c.print(f"write token for this run (set BABELWIRE_TOKEN to choose one): {token}", highlight=False,
                 markup=False)
-    app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token,
-                     max_article_mb=max_article_mb)
+    if workers > 1:  # each worker process builds its app from the settings: hand them over in the environment
+        per_worker = threads or max(1, (os.cpu_count() or 1) // workers)
+        given = {"db": db, "encoder": encoder, "threads": per_worker, "token": token, "max_article_mb": max_article_mb}
+        os.environ.update({settings.setting(k).env: str(v) for k, v in given.items() if v is not None})
+    else:
+        app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token,
+                         max_article_mb=max_article_mb)
     shown = f"[{host}]" if ":" in host else host
     from .store import display_spec, is_postgres
 
     where = display_spec(db) if is_postgres(db) else os.path.abspath(db)
     c.print(f"serving {where} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
             highlight=False, markup=False)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    if workers > 1:
+        if db == ":memory:":
+            raise click.UsageError("--workers needs a store file or a PostgreSQL URL: each worker opens it")
+        uvicorn.run("babelwire.web.app:app_from_settings", factory=True, workers=workers, host=host, port=port,
+                    log_level="info")
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @cli.command(name="migrate")

@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_mb", "BABELWIRE_MAX_ARTICLE_MB", "5",
             "Largest input file (or JSONL/CSV record) ingest and the web app read, in MiB; bigger ones are "
             "rejected unread."),
+    Setting("workers", "BABELWIRE_WORKERS", "1",
+            "Web server processes `serve` runs (each reads the store on its own; writes take turns); more than "
+            "one needs a file or PostgreSQL store, not :memory:."),
     Setting("lock_wait", "BABELWIRE_LOCK_WAIT", "600",
             "Seconds a writer waits for the store's write lock while other processes' batches commit (writers take "
             "turns per batch) before it gives up with an error."),

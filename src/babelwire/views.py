@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .errors import NotFound
 from .store import Store
+
+T = TypeVar("T")
 
 __all__ = ["article_json", "explain_article", "story_view", "copy_of", "story", "stories", "story_dict", "facets",
            "article_summaries", "independent_sources", "story_from_members"]
@@ -175,14 +177,17 @@ def explain_article(
     *,
     nearest: int = 3,
     vectors: tuple[list[str], np.ndarray] | None = None,
+    position: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Return why the article sits in its story: the stored evidence and score, and the stories
     whose articles are closest to it by cosine (with the store's encoder), its own included.
 
     ``vectors`` is ``store.article_vectors(encoder=...)`` when the caller keeps it (the web app
-    does); otherwise the store's nearest-neighbour look-up answers, without loading every vector.
+    does), with ``position`` (article id -> row) if it keeps that too; otherwise the store's
+    nearest-neighbour look-up answers, without loading every vector.
     """
-    store.get_article(article_id)  # NotFound for unknown ids
+    if not store.has_article(article_id):
+        raise NotFound(f"no article with id {article_id!r}")
     m = store.membership(article_id)
     out: dict[str, Any] = {
         "article_id": article_id,
@@ -200,10 +205,12 @@ def explain_article(
     near: Iterator[tuple[str, float]]
     if vectors is not None:  # the caller's copy of every vector: rank them here
         ids, matrix = vectors
-        try:
-            row = ids.index(article_id)
-        except ValueError:
-            return out
+        row = position.get(article_id, -1) if position is not None else -1
+        if not 0 <= row < len(ids) or ids[row] != article_id:  # no position, or one of another copy
+            try:
+                row = ids.index(article_id)
+            except ValueError:
+                return out
         sims = matrix @ matrix[row]
         near = ((ids[i], float(sims[i])) for i, _ in zip(_most_similar(sims), range(pool), strict=False))
     else:  # the store's look-up, which need not load every vector
@@ -212,24 +219,37 @@ def explain_article(
             return out
         near = iter(store.nearest_articles(v, pool, encoder=fp))
     best: dict[str, tuple[float, str]] = {}
-    for other, cos in near:
-        mo = store.membership(other)
-        sid = mo["story_id"] if mo else None
-        if other == article_id or sid is None or sid in best:
-            continue
-        best[sid] = (cos, other)
+    for chunk in _chunks(near, 25):  # the stories of the nearest articles, a query per chunk
+        story_of = store.stories_of([other for other, _ in chunk])
+        for other, cos in chunk:
+            sid = story_of.get(other)
+            if other == article_id or sid is None or sid in best:
+                continue
+            best[sid] = (cos, other)
+            if len(best) >= nearest + 1:
+                break
         if len(best) >= nearest + 1:
             break
     for sid, (cos, other) in sorted(best.items(), key=lambda kv: -kv[1][0])[: nearest + 1]:
-        try:
-            headline = story(store, sid)["headline"]
-        except NotFound:
-            headline = None
+        found = store.story_row(sid)
+        headline = found[1] if found else None
         out["nearest_stories"].append(
             {"story_id": sid, "headline": headline, "cosine": round(cos, 4), "closest_article": other,
              "is_own_story": sid == out["story_id"]}
         )
     return out
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield ``items`` in lists of ``size`` (the last one shorter)."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _most_similar(sims: np.ndarray, first: int = 64) -> Iterator[int]:

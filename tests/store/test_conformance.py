@@ -398,3 +398,12 @@ def test_source_state_rolls_back_with_its_transaction(backend):
         backend.mark_entries_seen("x", ["k"])
         raise ValueError("interrupted")
     assert backend.source_state("x") is None and backend.seen_count("x") == 0
+
+
+def test_stories_of_many_articles(backend):
+    _with_story(backend, ["a", "b"], "s1")
+    _with_story(backend, ["c"], "s2")
+    assert backend.stories_of(["a", "c", "nope"]) == {"a": "s1", "c": "s2"}
+    assert backend.stories_of([]) == {}
+    many = [f"x{i}" for i in range(1200)] + ["b"]  # more ids than one query binds
+    assert backend.stories_of(many) == {"b": "s1"}

@@ -19,7 +19,7 @@ from ._guard import Guard
 from ._state import WebConfig, WebState
 from .errors import install_error_handlers
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "app_from_settings"]
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +105,12 @@ def create_app(
     app.include_router(export_router)
     app.include_router(pages_router)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """Return ``create_app()`` with everything from the settings: the factory each worker process of
+    ``babelwire serve --workers N`` calls (uvicorn imports it by name in every worker)."""
+    from ..signals import get_encoder
+
+    threads = settings.get("threads")
+    return create_app(encoder=get_encoder(settings.get("encoder"), threads=int(threads) if threads else None))

@@ -146,7 +146,8 @@ def article_with_explanation(request: Request, article_id: str) -> Callable[[Sto
 
     def read(store: Store) -> dict[str, Any]:
         article = article_json(store, article_id)
-        return {**article, "explanation": explain_article(store, article_id, vectors=state.article_vectors(store))}
+        return {**article, "explanation": explain_article(store, article_id, vectors=state.article_vectors(store),
+                                                              position=state.vectors.position)}
 
     return read
 
@@ -176,7 +177,8 @@ async def _article_or_explanation(request: Request) -> Response:
     if wants_explanation:
         state = request.app.state.babelwire
         return await cached_json(request, ("api-explain", aid),
-                                 lambda store: explain_article(store, aid, vectors=state.article_vectors(store)))
+                                 lambda store: explain_article(store, aid, vectors=state.article_vectors(store),
+                                                               position=state.vectors.position))
     return await cached_json(request, ("api-article", aid), article_with_explanation(request, aid))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -63,6 +63,14 @@ class PgStories:
         if row is None:
             return None
         return {"story_id": row[0], "score": row[1], "evidence": json.loads(row[2])}
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Return article id -> story id for those of ``article_ids`` in a story."""
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        return dict(self._q("SELECT article_id, story_id FROM memberships WHERE article_id = ANY(%s)",
+                            (ids,)).fetchall())
 
     def story_ids(self) -> set[str]:
         """Return the ids of the stories that hold at least one article."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ._connection import now as _now
@@ -59,6 +59,17 @@ class SqliteStories:
         if row is None:
             return None
         return {"story_id": row[0], "score": row[1], "evidence": json.loads(row[2])}
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Return article id -> story id for those of ``article_ids`` in a story (one query per 500 ids)."""
+        out: dict[str, str] = {}
+        ids = list(article_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            out.update(self.db.execute(
+                f"SELECT article_id, story_id FROM memberships WHERE article_id IN ({','.join('?' * len(part))})",
+                part).fetchall())
+        return out
 
     def story_ids(self) -> set[str]:
         """Return the ids of the stories that hold at least one article."""

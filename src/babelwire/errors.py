@@ -13,6 +13,7 @@ __all__ = [
     "MissingDependency",
     "ConstraintError",
     "InvalidArgument",
+    "EngineError",
 ]
 
 
@@ -54,3 +55,7 @@ class ConstraintError(BabelwireError):
 
 class InvalidArgument(BabelwireError, ValueError):
     """An argument is malformed: a date that is not YYYY-MM-DD, a range that ends before it starts."""
+
+
+class EngineError(BabelwireError):
+    """The distributed engine (Ray) failed: it could not start, or a worker died more often than retried."""

@@ -39,6 +39,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_mb", "BABELWIRE_MAX_ARTICLE_MB", "5",
             "Largest input file (or JSONL/CSV record) ingest and the web app read, in MiB; bigger ones are "
             "rejected unread."),
+    Setting("engine", "BABELWIRE_ENGINE", "local",
+            "Where ingest runs: local (this process) or ray (reading, cleaning and embedding on a Ray cluster; "
+            "the stories are the same)."),
+    Setting("ray_address", "BABELWIRE_RAY_ADDRESS", None,
+            "With --engine ray: the cluster to join (auto: the one `ray start` runs on this node); "
+            "default: start Ray here."),
+    Setting("ray_workers", "BABELWIRE_RAY_WORKERS", None,
+            "With --engine ray: how many workers (default: the cluster's CPUs divided by --threads, 1 each)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

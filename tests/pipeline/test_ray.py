@@ -205,3 +205,32 @@ def test_without_ray_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails
     with pytest.raises(MissingDependency, match=r'pip install "babelwire\[ray\]"'):
         _ray.RayExecutor().start()
+
+
+def test_the_cli_ingests_on_ray_with_the_same_report(tmp_path, ray_cluster):
+    import json
+
+    from click.testing import CliRunner
+
+    from babelwire.cli import cli
+
+    runner = CliRunner()
+    out = {}
+    for engine in ("local", "ray"):
+        args = ["ingest", str(EXAMPLES / "articles"), "--db", str(tmp_path / f"{engine}.db"), "-q",
+                "--format", "json", "--engine", engine] + (["--workers", "2"] if engine == "ray" else [])
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 0, r.output
+        out[engine] = json.loads(r.stdout)
+    assert out["ray"] == out["local"] and out["local"]["stored"] > 20
+
+
+def test_workers_without_the_ray_engine_is_a_one_line_error(tmp_path):
+    from click.testing import CliRunner
+
+    from babelwire.cli import cli
+
+    r = CliRunner().invoke(cli, ["ingest", str(EXAMPLES / "articles"), "--db", str(tmp_path / "s.db"),
+                                 "--workers", "2"])
+    assert r.exit_code == 1
+    assert "--address and --workers are for --engine ray" in r.output

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ class RayExecutor:
         self.threads = threads
         self._started = False  # we started Ray, so we shut it down
         self._actors: list[Any] = []
-        self._made_for: tuple[int, int, int] | None = None  # ids of the cleaner, extractor, encoder
+        self._made_for: bytes | None = None  # what the workers were made with, pickled
         self.local_batches = 0  # batches whose record steps ran in the driver (see _remote_clean)
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -101,9 +102,13 @@ class RayExecutor:
         ray = _ray()
         if ray.is_initialized():
             return
+        # a Ray started here runs its workers on this install (a checkout on PYTHONPATH included); a cluster's
+        # nodes have their own
+        env = None if self.address else {"env_vars": {"PYTHONPATH": os.pathsep.join(
+            p for p in (str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")) if p)}}
         try:
             ray.init(address=self.address, include_dashboard=False, logging_level=logging.WARNING,
-                     configure_logging=True, log_to_driver=True)
+                     runtime_env=env)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = self.address or "a local instance"
             raise EngineError(f"could not start Ray ({where}): {exc}") from exc
@@ -127,18 +132,19 @@ class RayExecutor:
     # -- the pool --------------------------------------------------------------------------------
     def _pool(self, cleaner: Any, pipeline: Any) -> list[Any]:
         """Return the actors for ``cleaner`` and ``pipeline``'s extractor and encoder, made on first use."""
-        made_for = (id(cleaner), id(pipeline.extractor), id(pipeline.encoder))
-        if self._actors and self._made_for == made_for:
-            return self._actors
-        self.close_workers()
-        self.start()
-        ray = _ray()
-        threads = self.threads or 1
-        n = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1) // threads))
         extractor = _without_cache(pipeline.extractor)
         if cleaner is not None:  # shipped without the driver's line memory (it holds the store)
             cleaner = copy.copy(cleaner)
             cleaner.line_memory = None
+        self.start()
+        ray = _ray()
+        # the workers serve every pipeline that ships them the same things (each one's start-up costs seconds)
+        made_for = ray.cloudpickle.dumps((cleaner, extractor, pipeline.encoder))
+        if self._actors and self._made_for == made_for:
+            return self._actors
+        self.close_workers()
+        threads = self.threads or 1
+        n = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1) // threads))
         actor = ray.remote(Worker).options(num_cpus=threads, max_restarts=RETRIES, max_task_retries=RETRIES)
         self._actors = [actor.remote(cleaner, extractor, pipeline.encoder, threads) for _ in range(n)]
         self._made_for = made_for

@@ -129,13 +129,15 @@ def _report(r) -> dict:
     return {**r.as_dict(), "results": [x.as_dict() for x in r.results]}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def ray_executor(ray_cluster):
+    """One executor for the module: its workers serve every test that ships them the same things."""
     with RayExecutor(workers=2) as ex:
         yield ex
 
 
 def test_generated_corpus_gives_the_same_stories_on_ray(tmp_path, ray_executor):
+    in_driver = ray_executor.local_batches
     local_report, local = _ingest(tmp_path, "local", LocalExecutor(), corpus())
     ray_report, remote = _ingest(tmp_path, "ray", ray_executor, corpus())
     # the corpus exercises what depends on order: the line memory learned the footer within and across batches
@@ -145,7 +147,7 @@ def test_generated_corpus_gives_the_same_stories_on_ray(tmp_path, ray_executor):
     assert local["duplicates"] and local["lines"]["gazette"] > 5
     assert remote == local
     assert _report(ray_report) == _report(local_report)
-    assert ray_executor.local_batches == 0  # every batch was cleaned by the workers
+    assert ray_executor.local_batches == in_driver  # every batch was cleaned by the workers
 
 
 def test_examples_give_the_same_stories_on_ray(tmp_path, ray_executor):
@@ -160,10 +162,11 @@ def test_examples_give_the_same_stories_on_ray(tmp_path, ray_executor):
 def test_a_repeated_id_in_one_batch_is_cleaned_in_the_driver_with_the_same_result(tmp_path, ray_executor):
     docs = corpus()
     docs.insert(1, _raw("gazette-0", "gazette", "Another text under the id just read, said the desk.", 3))
+    in_driver = ray_executor.local_batches
     _, local = _ingest(tmp_path, "local", LocalExecutor(), docs)
     _, remote = _ingest(tmp_path, "ray", ray_executor, docs)
     assert remote == local
-    assert ray_executor.local_batches == 1
+    assert ray_executor.local_batches == in_driver + 1
 
 
 def test_no_text_is_embedded_twice_and_a_rerun_stores_nothing_twice(tmp_path, ray_executor):
@@ -185,12 +188,11 @@ def test_no_text_is_embedded_twice_and_a_rerun_stores_nothing_twice(tmp_path, ra
         assert store.article_count() == len(first.stored)
 
 
-def test_a_worker_that_dies_is_retried_and_the_result_is_the_same(tmp_path, ray_cluster):
+def test_a_worker_that_dies_is_retried_and_the_result_is_the_same(tmp_path, ray_executor):
     _, local = _ingest(tmp_path, "local", LocalExecutor(), corpus())
     flag = tmp_path / "died"
     enc = LoggingEncoder(tmp_path / "embedded.txt", die_once=flag)
-    with RayExecutor(workers=2) as ex:
-        report, remote = _ingest(tmp_path, "ray", ex, corpus(), encoder=enc)
+    report, remote = _ingest(tmp_path, "ray", ray_executor, corpus(), encoder=enc)
     assert flag.exists()  # a worker did die
     assert remote == local
     assert len(report.stored) == len(local["members"])
@@ -207,13 +209,14 @@ def test_without_ray_the_error_names_the_extra(monkeypatch):
         _ray.RayExecutor().start()
 
 
-def test_the_cli_ingests_on_ray_with_the_same_report(tmp_path, ray_cluster):
+def test_the_cli_ingests_on_ray_with_the_same_report(tmp_path, ray_executor):
     import json
 
     from click.testing import CliRunner
 
     from babelwire.cli import cli
 
+    ray_executor.close_workers()  # the CLI's executor starts its own on the module's 2 CPUs
     runner = CliRunner()
     out = {}
     for engine in ("local", "ray"):
@@ -234,3 +237,26 @@ def test_workers_without_the_ray_engine_is_a_one_line_error(tmp_path):
                                  "--workers", "2"])
     assert r.exit_code == 1
     assert "--address and --workers are for --engine ray" in r.output
+
+
+def test_workers_that_cannot_start_are_a_named_error_not_a_hang(tmp_path, ray_executor, monkeypatch):
+    from babelwire.errors import EngineError
+    from babelwire.pipeline import _ray
+
+    monkeypatch.setattr(_ray, "START_TIMEOUT", 3.0)
+    with RayExecutor(workers=3) as ex:  # 3 workers of 1 CPU on a 2-CPU instance: never all up
+        with pytest.raises(EngineError, match="3 workers of 1 CPU"):
+            _ingest(tmp_path, "ray", ex, corpus()[:2])
+
+
+def test_a_cluster_address_nobody_answers_is_a_quick_named_error():
+    import socket
+
+    from babelwire.errors import EngineError
+    from babelwire.pipeline._ray import _reachable
+
+    with socket.socket() as s:  # a port nobody listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(EngineError, match=f"no Ray cluster answers at 127.0.0.1:{port}"):
+        _reachable(f"127.0.0.1:{port}")

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 PIP_RAY = 'pip install "babelwire[ray]"'
 RETRIES = 3  # restarts of a dead worker, and retries of the call it was running
+START_TIMEOUT = 300.0  # seconds for the pool to start (model loads included) before giving up
 
 
 def _ray() -> Any:
@@ -53,6 +54,20 @@ def ray_available() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("ray") is not None
+
+
+def _reachable(address: str) -> None:
+    """Raise EngineError unless a ``HOST:PORT`` address answers (Ray itself waits minutes on a wrong one)."""
+    import socket
+
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "://" in address:
+        return  # auto, or a ray:// client address: Ray's own errors are quick there
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+    except OSError as exc:
+        raise EngineError(f"no Ray cluster answers at {address}: {exc}; start one with "
+                          "`ray start --head`, or leave --address out to start Ray here") from exc
 
 
 def _read_many(files: Sequence[str], max_article_mb: float | None) -> list[ReadResult]:
@@ -102,6 +117,8 @@ class RayExecutor:
         ray = _ray()
         if ray.is_initialized():
             return
+        if self.address:
+            _reachable(self.address)
         # a Ray started here runs its workers on this install (a checkout on PYTHONPATH included); a cluster's
         # nodes have their own
         env = None if self.address else {"env_vars": {"PYTHONPATH": os.pathsep.join(
@@ -148,7 +165,9 @@ class RayExecutor:
         actor = ray.remote(Worker).options(num_cpus=threads, max_restarts=RETRIES, max_task_retries=RETRIES)
         self._actors = [actor.remote(cleaner, extractor, pipeline.encoder, threads) for _ in range(n)]
         self._made_for = made_for
-        fps = self._get([a.fingerprint.remote() for a in self._actors])
+        fps = self._get([a.fingerprint.remote() for a in self._actors], timeout=START_TIMEOUT,
+                        waiting=f"{n} workers of {threads} CPU(s) each to start (the cluster has "
+                                f"{ray.available_resources().get('CPU', 0):g} CPUs free)")
         want = pipeline.encoder.fingerprint
         if any(fp != want for fp in fps):
             other = next(fp for fp in fps if fp != want)
@@ -168,10 +187,14 @@ class RayExecutor:
                     log.debug("killing a Ray worker failed", exc_info=True)
         self._actors, self._made_for = [], None
 
-    def _get(self, refs: list[Any]) -> list[Any]:
+    def _get(self, refs: list[Any], *, timeout: float | None = None, waiting: str = "") -> list[Any]:
         ray = _ray()
         try:
-            return list(ray.get(refs))
+            return list(ray.get(refs, timeout=timeout))
+        except ray.exceptions.GetTimeoutError as exc:
+            self.close_workers()
+            raise EngineError(f"waited {timeout:g} s for {waiting}; use fewer --workers, or free the "
+                              "cluster's CPUs") from exc
         except ray.exceptions.RayActorError as exc:
             raise EngineError(f"a Ray worker died {RETRIES + 1} times; nothing of this batch was stored "
                               f"(rerun to go on where it stopped): {exc}") from exc

@@ -54,6 +54,15 @@ encoder_option = option_from_setting("encoder", "--encoder")
 threads_option = option_from_setting("threads", "--threads", type=int)
 max_article_option = option_from_setting("max_article_mb", "--max-article-mb",
                                          type=click.FloatRange(min=0, min_open=True))
+def engine_options(f: Callable) -> Callable:
+    """Add --engine, --address and --workers (where an ingest runs) to a command."""
+    for o in reversed([option_from_setting("engine", "--engine", type=click.Choice(["local", "ray"])),
+                       option_from_setting("ray_address", "--address"),
+                       option_from_setting("ray_workers", "--workers", type=click.IntRange(min=1))]):
+        f = o(f)
+    return f
+
+
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
     help="table for people, json for programs (stdout only; logs and progress go to stderr).",
@@ -117,10 +126,15 @@ def _one_bar(bar, description: str):
 
 
 def _run_ingest(store: Store, paths: tuple[str, ...], encoder: str | None, threads: int | None, quiet: bool,
-                max_article_mb: float | None = None):
+                max_article_mb: float | None = None, engine: str = "local", address: str | None = None,
+                workers: int | None = None):
+    from .pipeline import open_executor
+
     pipeline = _open_pipeline(store, encoder, threads, quiet, by_name=False, max_article_mb=max_article_mb)
-    with _progress_bar(quiet) as bar:
-        report = pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
+    with open_executor(engine, address=address, workers=workers, threads=threads) as executor:
+        pipeline.executor = executor
+        with _progress_bar(quiet) as bar:
+            report = pipeline.ingest(list(paths), progress=_one_bar(bar, "ingesting"))
     from ._cli_tracking import after_ingest
 
     after_ingest(store, pipeline.encoder, quiet)  # the alerts, over what the ingest committed
@@ -160,14 +174,18 @@ def _print_summary(report, quiet: bool) -> None:
 @max_article_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @format_option
-def ingest(paths, db, encoder, threads, max_article_mb, quiet, fmt):
+@engine_options
+def ingest(paths, db, encoder, threads, max_article_mb, quiet, fmt, engine, address, workers):
     """Ingest files and folders of articles (txt, html, jsonl/json, csv, rss/atom) into the store.
 
     The summary goes to stderr; with --format json the full report (stored,
     already known, rejected and skipped inputs with reasons) goes to stdout.
+    With --engine ray, reading, cleaning and embedding run on a Ray cluster
+    (--threads: encoder threads per worker); the stories are the same.
     """
     with open_store(db) as store:
-        report = _run_ingest(store, paths, encoder, threads, quiet, max_article_mb)
+        report = _run_ingest(store, paths, encoder, threads, quiet, max_article_mb, engine, address,
+                             workers)
     _print_summary(report, quiet)
     if fmt == "json":
         out = {**report.as_dict(), "results": [r.as_dict() for r in report.results]}
@@ -182,10 +200,12 @@ def ingest(paths, db, encoder, threads, max_article_mb, quiet, fmt):
 @max_article_option
 @format_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def cluster(paths, db, encoder, threads, max_article_mb, fmt, quiet):
+@engine_options
+def cluster(paths, db, encoder, threads, max_article_mb, fmt, quiet, engine, address, workers):
     """Ingest PATHS, then print the stories that hold what they contain (the newcomer's one command)."""
     with open_store(db) as store:
-        report = _run_ingest(store, paths, encoder, threads, quiet, max_article_mb)
+        report = _run_ingest(store, paths, encoder, threads, quiet, max_article_mb, engine, address,
+                             workers)
         _print_summary(report, quiet)
         ids = set(report.stored) | {d.duplicate_of for d in report.known}
         _print_stories(views.stories(store, article_ids=ids), fmt)

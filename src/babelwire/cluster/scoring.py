@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 
 from ..signals.centring import centred
+from ..signals.encoders.base import encoder_mode
 from ..signals.entities import DocumentFrequency, weighted_overlap
 from ..signals.occurrence import compare_values
 from ..signals.profile import ArticleSignals
 
 __all__ = ["FEATURES", "PairScorer", "pair_features", "feature_matrix", "ScoredPair", "scorer_for", "load_params",
-           "fit_logistic"]
+           "PARAM_FILES", "fit_logistic"]
 
 # The features, in the order the model's weights use. Each "has_*" feature is an
 # indicator that lets the model learn what a missing signal means, so a pair
@@ -346,14 +347,22 @@ class PairScorer:
 
 
 def scorer_for(encoder: Any) -> PairScorer:
-    """Return the pair scorer calibrated for ``encoder``'s vectors (the packaged e5 one by default)."""
+    """Return the pair scorer calibrated for ``encoder``'s vectors: its own parameters if it brings
+    them, else the packaged e5 ones of its mode (lead and passages embedded separately, or late)."""
     params = getattr(encoder, "scorer_params", None)
-    return PairScorer(params=params) if params is not None else PairScorer()
+    if params is not None:
+        return PairScorer(params=params)
+    mode = encoder_mode(encoder)
+    return PairScorer() if mode == "separate" else PairScorer(params=load_params(mode))
 
 
-def load_params() -> dict[str, Any]:
-    """Return the packaged pair-scorer parameters."""
-    text = resources.files("babelwire.data").joinpath("pair_scorer.json").read_text(encoding="utf-8")
+#: The packaged parameter file of each encoder mode (signals/encoders/base.py ``Mode``).
+PARAM_FILES = {"separate": "pair_scorer.json", "late": "pair_scorer-late.json"}
+
+
+def load_params(mode: str = "separate") -> dict[str, Any]:
+    """Return the packaged pair-scorer parameters trained on vectors of encoder mode ``mode``."""
+    text = resources.files("babelwire.data").joinpath(PARAM_FILES[mode]).read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..cluster.scoring import FEATURES, PairScorer, fit_logistic, pair_features
+from ..cluster.scoring import FEATURES, PairScorer, fit_logistic, pair_features, scorer_for
 from ..pipeline import Pipeline
 from ..signals.profile import SignalExtractor, document_frequency, set_backgrounds
 from ..store import Store
@@ -70,7 +70,7 @@ def build_pair_table(
     articles = list(pipeline.store.iter_articles(stored))
     extractor = SignalExtractor(pipeline.cache)
     if progress:
-        progress("embed", pipeline.cache.missing([t for a in articles for t in extractor.embedded_texts(a)]))
+        progress("embed", extractor.pending(articles))
     signals = extractor.extract(articles, progress=(lambda n: progress("embedded", n)) if progress else None)
     set_backgrounds(signals)
     df = document_frequency(signals)
@@ -256,7 +256,7 @@ def evaluate_pairs(
     dataset = load_pairs(directory)
     pipeline = Pipeline(store, encoder=encoder)
     table = build_pair_table(dataset, pipeline, progress=progress)
-    scorer = scorer or PairScorer()
+    scorer = scorer or scorer_for(pipeline.encoder)
     result = report(scorer.score_many(table.X, table.days), table, scorer.threshold)
     result["pairs_missing"] = table.missing
     result["encoder"] = pipeline.encoder.fingerprint

@@ -540,15 +540,14 @@ class Pipeline:
         store, so switching back costs nothing.
         """
         articles = list(self.store.iter_articles())
-        texts = [t for a in articles for t in self.extractor.embedded_texts(a)]
-        todo = self.cache.missing(texts)
+        todo = self.extractor.pending(articles)
         if progress:
             progress("read", todo)
         before = self.cache.embedded
-        self.cache.embed(texts, progress=(lambda n: progress("done", n)) if progress else None)
+        signals = self.extractor.extract(articles, progress=(lambda n: progress("done", n)) if progress else None)
         previous = self.store.get_setting("encoder")
         with self.store.transaction():
-            self.store.put_signals(self.extractor.extract(articles))  # the new encoder's vectors; centred below
+            self.store.put_signals(signals)  # the new encoder's vectors; centred below
             self.store.set_setting("encoder", self.encoder.fingerprint)
             self.store.set_setting("encoder_name", self.encoder.name)
             self.store.audit("reembed", None, {"from": previous, "to": self.encoder.fingerprint,

@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -22,14 +23,20 @@ _FOLD = str.maketrans(
 )
 
 
+_NOT_LETTER = re.compile(r"[^a-z]")
+_VOWEL = re.compile(r"[aeiouy]")
+_REPEAT = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)  # a profile of ingest found one call per word; names and words repeat
 def name_key(word: str, *, length: int = 5) -> str:
     """Return the fuzzy key of a name: transliterated, consonant skeleton, folded, first ``length`` letters."""
-    ascii_ = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    ascii_ = _NOT_LETTER.sub("", anyascii(word).lower())
     if not ascii_:
         return ""
     ascii_ = ascii_.replace("sch", "s").replace("sh", "s").replace("ch", "k").replace("th", "t").replace("ph", "p")
-    skel = ascii_[0] + re.sub(r"[aeiouy]", "", ascii_[1:])
-    skel = re.sub(r"(.)\1+", r"\1", skel.translate(_FOLD))
+    skel = ascii_[0] + _VOWEL.sub("", ascii_[1:])
+    skel = _REPEAT.sub(r"\1", skel.translate(_FOLD))
     return skel[:length]
 
 

@@ -12,10 +12,11 @@ import numpy as np
 from ..model import Article, day_number
 from .cache import EmbeddingCache
 from .centring import LanguageMeans
+from .encoders.base import Span, encoder_mode
 from .entities import DocumentFrequency, entity_keys
 from .numbers import number_keys
 from .occurrence import Occurrence, occurrence_of
-from .passages import lead, passages
+from .passages import lead, lead_span, passage_spans, passages
 from .scripts import dominant_script
 from .sketch import minhash
 
@@ -79,7 +80,11 @@ def publication_dated(article: Article, *, dateline_chars: int = 120) -> bool:
 
 
 class SignalExtractor:
-    """Builds ArticleSignals through an EmbeddingCache, so each text is embedded once ever."""
+    """Builds ArticleSignals through an EmbeddingCache, so each text is embedded once ever.
+
+    With a ``late``-mode encoder the lead and passages are character spans of the
+    whole text, pooled from its one encoder run; otherwise each is embedded on its own.
+    """
 
     def __init__(
         self,
@@ -108,24 +113,63 @@ class SignalExtractor:
         ps = passages(article.text, max_chars=self.passage_chars) if len(article.text) > self.long_chars else []
         return full, ld, ps[: self.max_passages]
 
+    def spans(self, article: Article) -> tuple[str, list[Span]]:
+        """Return the whole text and, in it, the spans of the title+lead and of the passages (late mode).
+
+        The same pieces as ``texts``: the opening of the whole text (title line, first
+        sentences), and passages of the body only for articles longer than ``long_chars``.
+        """
+        full = article.embed_text
+        spans = [lead_span(full, max_chars=self.lead_chars)]
+        if len(article.text) > self.long_chars:
+            body = len(full) - len(article.text)  # the whole text ends with the body
+            ps = passage_spans(article.text, max_chars=self.passage_chars)[: self.max_passages]
+            spans += [(a + body, b + body) for a, b in ps]
+        return full, spans
+
+    @property
+    def late(self) -> bool:
+        """Return whether lead and passage vectors are pooled from the whole text's run."""
+        return encoder_mode(self.cache.encoder) == "late"
+
     def embedded_texts(self, article: Article) -> list[str]:
-        """Return every text ``extract`` embeds for ``article``, in order: whole, title+lead, passages."""
+        """Return every text ``extract`` embeds on its own for ``article``: whole, title+lead, passages
+        (only the whole text in late mode)."""
+        if self.late:
+            return [article.embed_text]
         full, ld, ps = self.texts(article)
         return [full, ld, *ps]
+
+    def pending(self, articles: Sequence[Article]) -> int:
+        """Return how many encoder runs ``extract(articles)`` would make (what is not cached yet)."""
+        if self.late:
+            return self.cache.missing_spans([self.spans(a) for a in articles])
+        return self.cache.missing([t for a in articles for t in self.embedded_texts(a)])
+
+    def vectors(
+        self, articles: Sequence[Article], *, progress: Callable[[int], None] | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Return each article's (whole, title+lead, passages) vectors, embedding what is not cached."""
+        if self.late:
+            pooled = self.cache.embed_spans([self.spans(a) for a in articles], progress=progress)
+            return [(full, sp[0], sp[1:] if len(sp) > 1 else full[None, :]) for full, sp in pooled]
+        plan = [self.texts(a) for a in articles]
+        flat = [t for full, ld, ps in plan for t in (full, ld, *ps)]
+        vecs = self.cache.embed(flat, progress=progress)
+        out = []
+        i = 0
+        for _full, _ld, ps in plan:
+            v_full = vecs[i]
+            out.append((v_full, vecs[i + 1], vecs[i + 2 : i + 2 + len(ps)] if ps else v_full[None, :]))
+            i += 2 + len(ps)
+        return out
 
     def extract(
         self, articles: Sequence[Article], *, progress: Callable[[int], None] | None = None
     ) -> list[ArticleSignals]:
         """Return the signals of each article, embedding whatever is not cached yet."""
-        plan = [self.texts(a) for a in articles]
-        flat = [t for full, ld, ps in plan for t in (full, ld, *ps)]
-        vecs = self.cache.embed(flat, progress=progress)
         out: list[ArticleSignals] = []
-        i = 0
-        for a, (_full, _ld, ps) in zip(articles, plan, strict=True):
-            v_full, v_lead = vecs[i], vecs[i + 1]
-            v_ps = vecs[i + 2 : i + 2 + len(ps)] if ps else v_full[None, :]
-            i += 2 + len(ps)
+        for a, (v_full, v_lead, v_ps) in zip(articles, self.vectors(articles, progress=progress), strict=True):
             out.append(
                 ArticleSignals(
                     id=a.id,

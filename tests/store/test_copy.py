@@ -10,18 +10,22 @@ from click.testing import CliRunner
 
 from babelwire.cli import cli
 from babelwire.errors import StoreError
-from babelwire.model import Rejection
+from babelwire.model import Change, Rejection
 from babelwire.pipeline import Pipeline
 from babelwire.signals import get_encoder
 from babelwire.store import PostgresStore, SqliteStore
 from babelwire.store._copy import TABLES, copy_store, store_tables, table_rows
+from babelwire.tracking.alerts import add_alert, evaluate
 
 
 def _rich_store(path, seeds_dir, awkward_dir) -> None:
-    """A store with something in every table: articles, stories, a correction, rejections, owed passes."""
+    """A store with something in every table: articles, stories, a correction, rejections, owed passes, the
+    changes feed and the journal, an alert with its story record and firing."""
     with SqliteStore(path) as store:
         pipe = Pipeline(store, encoder=get_encoder("fake"))
+        add_alert(store, "rates", "central bank")
         pipe.ingest([seeds_dir, awkward_dir])
+        assert evaluate(store, "fake")
         pipe.ingest([seeds_dir])  # known again: duplicates
         ids = [a.id for a in store.iter_articles()]
         pipe.link(ids[0], ids[-1])
@@ -70,6 +74,16 @@ def test_round_trip_sqlite_postgres_sqlite_keeps_every_row(tmp_path, pg_url, see
             dest.audit("after", None, {})
             assert pg.audit_log(limit=1)[0]["action"] == dest.audit_log(limit=1)[0]["action"] == "after"
             assert list(table_rows(pg, "audit_log", ("rowid",))) == list(table_rows(dest, "audit_log", ("rowid",)))
+            # and its feed, journal and firings (their numbers never go back on either backend)
+            last = {t: max(r[0] for r in want[t]) for t in ("changes", "journal", "alert_firings")}
+            nexts = []
+            for s in (pg, dest):
+                with s.transaction():
+                    [cursor] = s.record_changes([Change("correction", {"action": "link"})])
+                    s.journal_append("pass", ["s"])
+                    f = s.add_firing("rates", "s-new", "new_story", "", cursor=cursor, data={}, delivery="none")
+                nexts.append((cursor, s.journal(after=last["journal"])[0]["seq"], f.id if f else None))
+            assert nexts[0] == nexts[1] == (last["changes"] + 1, last["journal"] + 1, last["alert_firings"] + 1)
     with closing(sqlite3.connect(first)) as a, closing(sqlite3.connect(back)) as b:  # the search index too
         q = "SELECT id, title, text FROM articles_fts ORDER BY id"
         assert a.execute(q).fetchall() == b.execute(q).fetchall()
@@ -80,11 +94,16 @@ def test_a_target_with_data_is_refused_unless_overwrite(tmp_path, pg_url, seeds_
         Pipeline(a, encoder=get_encoder("fake")).ingest([seeds_dir])
         with PostgresStore(pg_url) as pg:
             pg.set_setting("something", "here")
+            with pg.transaction():
+                issued = pg.record_changes([Change("correction", {"n": n}) for n in range(10)])
             with pytest.raises(StoreError, match="not empty"):
                 copy_store(a, pg)
             assert pg.article_count() == 0 and pg.get_setting("something") == "here"  # untouched
             copy_store(a, pg, overwrite=True)
             assert pg.article_count() == 2 and pg.get_setting("something") is None
+            assert pg.changes_head() < issued[-1]  # the copy's feed replaced the target's ...
+            with pg.transaction():  # ... and its cursors never go back to the ones the replaced feed had issued
+                assert pg.record_changes([Change("correction", {})]) == [issued[-1] + 1]
 
 
 def test_migrate_command_both_ways(tmp_path, pg_url, seeds_dir):

@@ -1,5 +1,5 @@
 """A hand-built store for the alert rules: stories and articles written as the ingest's write step writes
-them (article, story, membership and their changes-feed entries in one transaction)."""
+them (article, story, membership and their changes-feed entries in one transaction); on each backend."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from babelwire.model import Article
 from babelwire.pipeline import _changes as feed
-from babelwire.store import Store
+from babelwire.store import Store, open_store
 
 
 class Wire:
@@ -37,7 +37,13 @@ class Wire:
             s.record_changes(changes)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def spec(request, tmp_path) -> str:
+    """The spec of a new, empty store of each backend: a SQLite file, a PostgreSQL database."""
+    return str(tmp_path / "store.db") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def wire(tmp_path):
-    with Store(tmp_path / "alerts.db") as s:
+def wire(spec):
+    with open_store(spec) as s:
         yield Wire(s)

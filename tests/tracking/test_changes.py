@@ -8,12 +8,12 @@ from crash_corpus import write_wire
 from babelwire.errors import InvalidArgument
 from babelwire.model import CHANGE_KINDS
 from babelwire.pipeline import Pipeline
-from babelwire.store import Store
+from babelwire.store import Store, open_store
 from babelwire.tracking.changes import changes_page, replay
 
 
 def _memberships(store: Store) -> dict[str, str]:
-    return dict(store.db.execute("SELECT article_id, story_id FROM memberships"))
+    return {r["id"]: r["story_id"] for r in store.article_rows() if r["story_id"] is not None}
 
 
 def _follow(store: Store, *, limit: int, kinds=None) -> list[dict]:
@@ -38,9 +38,9 @@ def wire(tmp_path_factory):
 
 
 @pytest.fixture
-def worked(wire, tmp_path):
+def worked(wire, spec):
     """A store after an ingest (with its merge/split/reassign pass) and a manual link, unlink and split."""
-    store = Store(tmp_path / "w.db")
+    store = open_store(spec)
     p = Pipeline(store, encoder="fake", batch_size=8)
     p.ingest([wire])
     stories = {}
@@ -73,11 +73,11 @@ def test_every_stored_article_is_in_the_feed_once(worked):
     assert sorted(stored) == sorted(_memberships(worked))
 
 
-def test_a_merge_pass_writes_merges_and_replay_follows_them(tmp_path):
+def test_a_merge_pass_writes_merges_and_replay_follows_them(tmp_path, spec):
     # with two files of the same events, the second file's reports join the first's stories or merge them
     root = tmp_path / "wire"
     write_wire(root, seed=3, events=40, files=2)
-    with Store(tmp_path / "m.db") as store:
+    with open_store(spec) as store:
         Pipeline(store, encoder="fake", batch_size=8).ingest([root])
         changes = _follow(store, limit=25)
         passes = {c["kind"] for c in changes if c["data"].get("by") == "merge pass"}
@@ -85,8 +85,8 @@ def test_a_merge_pass_writes_merges_and_replay_follows_them(tmp_path):
         assert replay(changes) == _memberships(store)
 
 
-def test_a_rolled_back_batch_leaves_no_change(tmp_path, wire, monkeypatch):
-    with Store(tmp_path / "r.db") as store:
+def test_a_rolled_back_batch_leaves_no_change(spec, wire, monkeypatch):
+    with open_store(spec) as store:
         p = Pipeline(store, encoder="fake", batch_size=8)
 
         def boom(self, *a, **kw):

@@ -14,7 +14,7 @@ from babelwire.cli import cli
 from babelwire.errors import InvalidArgument
 from babelwire.pipeline import Pipeline
 from babelwire.signals.encoders.fake import FakeEncoder
-from babelwire.store import Store
+from babelwire.store import Store, open_store
 from babelwire.tracking import Trending, story_timeline
 from babelwire.tracking.reports import report_time
 from babelwire.tracking.trending import poisson_surprise
@@ -83,6 +83,23 @@ def test_steady_stories_do_not_trend_at_any_hour(replay):
         for h in range(24, 96, 3):
             res = Trending(hours=HOURS).rank(store, at=_iso(T0 + timedelta(hours=h)))
             assert steady_ids.isdisjoint(s["story_id"] for s in res["stories"]), h
+
+
+def test_postgresql_ranks_and_charts_as_sqlite_does(replay, pg_url):
+    # the same stream ingested into PostgreSQL: the same stories, trending and timelines at every hour
+    path = write_jsonl(replay.parent / "pg.jsonl", steady() + burst() + wire())
+    with Store(replay) as lite, open_store(pg_url) as pg:
+        Pipeline(pg, encoder=FakeEncoder(dim=1024)).ingest([path])
+        assert pg.story_rows() == lite.story_rows()
+        hours = [BURST_AT + timedelta(hours=h) for h in range(-3, HOURS + 2)] + [T0 + timedelta(hours=40)]
+        ranked = []
+        for at in hours:
+            got = Trending(hours=HOURS).rank(pg, at=_iso(at))
+            assert got == Trending(hours=HOURS).rank(lite, at=_iso(at)), at
+            ranked += [s["story_id"] for s in got["stories"]]
+        assert _story_of(pg, "quake-0") in ranked  # the burst trends, on both
+        quake = _story_of(pg, "quake-0")
+        assert story_timeline(pg, quake) == story_timeline(lite, quake)
 
 
 def test_copies_of_one_original_do_not_trend_but_the_same_outlets_writing_their_own_would(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from babelwire.cli import cli
-from babelwire.store import Store
+from babelwire.store import open_store
 from babelwire.tracking.alerts import add_alert, evaluate
 from babelwire.web import create_app
 
@@ -93,8 +93,8 @@ def _cli(*args: str, ok: bool = True):
     return r
 
 
-def test_the_cli_adds_lists_runs_and_removes_alerts(tmp_path, seeds_dir):
-    db = str(tmp_path / "c.db")
+def test_the_cli_adds_lists_runs_and_removes_alerts(spec, seeds_dir):
+    db = spec
     _cli("alert", "add", "blinken", "--query", "Blinken Lavrov", "--min-sources", "2", "--db", db)
     _cli("alert", "add", "blinken", "--query", "again", "--db", db, ok=False)
     assert "must be" in _cli("alert", "add", "x", "--query", "q", "--webhook", "nope", "--db", db, ok=False).output
@@ -117,7 +117,7 @@ def test_the_cli_adds_lists_runs_and_removes_alerts(tmp_path, seeds_dir):
     assert "cursor" in _cli("changes", "--db", db).stdout
     _cli("alert", "remove", "blinken", "--db", db)
     assert "no alert named" in _cli("alert", "remove", "blinken", "--db", db, ok=False).output
-    with Store(db) as s:
+    with open_store(db) as s:
         assert s.alerts() == [] and s.firings() == []
 
 

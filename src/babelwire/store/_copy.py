@@ -44,9 +44,20 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("source_lines", ("source", "key", "count")),
     ("settings", ("name", "value")),
     ("owed_passes", ("story_id",)),
+    ("changes", ("cursor", "at", "kind", "story_id", "article_id", "data")),
+    ("alerts", ("name", "query", "lang", "source", "min_sources", "webhook", "secret", "created_at", "start_cursor",
+                "cursor")),
+    ("alert_stories", ("alert", "story_id", "languages", "sources")),
+    ("alert_firings", ("id", "alert", "story_id", "reason", "value", "at", "cursor", "data", "delivery", "attempts",
+                       "last_error", "delivered_at")),
+    ("journal", ("seq", "kind", "items", "at")),
 )
-_ORDER = {"articles": "seq", "embeddings": "content_hash, encoder, kind", "source_lines": "source, key"}
-_IDENTITY = ("audit_log", "constraints", "rejected", "duplicates")  # their rowid numbers the log's order
+_ORDER = {"articles": "seq", "embeddings": "content_hash, encoder, kind", "source_lines": "source, key",
+          "alert_stories": "alert, story_id"}
+# The columns that number a log's entries: SQLite's plain rowids number on after the highest one there is ...
+_IDENTITY = {"audit_log": "rowid", "constraints": "rowid", "rejected": "rowid", "duplicates": "rowid"}
+# ... and its AUTOINCREMENT ones never go back, not even below the ids of rows an overwrite deleted.
+_NEVER_BACK = {"changes": "cursor", "alert_firings": "id", "journal": "seq"}
 _BATCH = 1000
 
 
@@ -112,9 +123,11 @@ def _clear(store: Any) -> None:
 def _finish(store: Any) -> None:
     if _is_sqlite(store):
         return
-    for table in _IDENTITY:  # the next entry numbers on after the copied ones
-        store._q(f"SELECT setval(pg_get_serial_sequence('{table}', 'rowid'), "
-                 f"coalesce((SELECT max(rowid) FROM {table}), 0) + 1, false)")
+    for table, col in {**_IDENTITY, **_NEVER_BACK}.items():  # the next entry numbers on after the copied ones
+        seq = f"pg_get_serial_sequence('{table}', '{col}')"
+        issued = f"coalesce(pg_sequence_last_value({seq}::regclass), 0)" if table in _NEVER_BACK else "0"
+        store._q(f"SELECT setval({seq}, greatest(coalesce((SELECT max({col}) FROM {table}), 0), {issued}) + 1, "
+                 "false)")
     store._hnsw_dims.clear()
     for (dim,) in store._q("SELECT DISTINCT dim FROM embeddings WHERE kind = 'passage'").fetchall():
         store._ensure_hnsw(int(dim))

@@ -6,16 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
+from ._alerts import PgAlerts
 from ._articles import PgArticles
+from ._changes import PgChanges
 from ._connection import PIP, WRITE_LOCK, PgConnection
 from ._corrections import PgCorrections
 from ._embeddings import PgEmbeddings, hnsw_index
 from ._feeds import PgFeeds
+from ._journal import PgJournal
 from ._migrations import PG_MIGRATIONS, applied
 from ._passes import PgPasses
 from ._settings import PgSettings
 from ._signals import PgSignals
 from ._stories import PgStories
+from ._trends import PgTrends
 
 __all__ = ["PostgresStore", "PG_MIGRATIONS", "applied", "hnsw_index", "WRITE_LOCK", "PIP"]
 
@@ -26,7 +30,7 @@ def _as_store(store: Any) -> Any:
 
 
 class PostgresStore(PgConnection, PgArticles, PgEmbeddings, PgSignals, PgStories, PgCorrections, PgFeeds,
-                    PgPasses, PgSettings):
+                    PgPasses, PgJournal, PgSettings, PgChanges, PgAlerts, PgTrends):
     """A babelwire store in a PostgreSQL database (``postgresql://user:password@host:port/dbname``).
 
     All writes of one batch go through :meth:`transaction`, which holds the store's write lock (an

@@ -90,6 +90,24 @@ class PgConnection:
         """Return a number that changes when a write transaction (of any process) commits to the store."""
         return int(self._q("SELECT n FROM _data_version").fetchone()[0])
 
+    def _take_write_lock(self) -> None:
+        """Take the write lock, waiting up to the ``lock_wait`` setting while other writers commit (as SQLite's
+        part does); the wait's limit holds for this transaction only."""
+        from ... import settings
+
+        try:
+            wait = float(settings.get("lock_wait") or 600)
+        except ValueError as exc:
+            raise StoreError(f"BABELWIRE_LOCK_WAIT must be a number of seconds, not {settings.get('lock_wait')!r}"
+                             ) from exc
+        # lock_timeout 0 would mean no limit: the shortest wait is a millisecond
+        self._q("SELECT set_config('lock_timeout', %s, true)", (f"{max(1, round(wait * 1000))}ms",))
+        try:
+            self._q("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except _psycopg().errors.LockNotAvailable as exc:
+            raise StoreError(f"{display_spec(self.path)}: another process held the store's write lock for over "
+                             f"{wait:g} s (BABELWIRE_LOCK_WAIT)") from exc
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run the block in one transaction holding the store's write lock (nested blocks join the outer one).
@@ -108,7 +126,7 @@ class PgConnection:
             self._depth = 1
             try:
                 with self.conn.transaction():
-                    self._q("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                    self._take_write_lock()
                     yield
                     # only a transaction that wrote something has an xid: reads leave the counter alone
                     self._q("UPDATE _data_version SET n = n + 1 WHERE pg_current_xact_id_if_assigned() IS NOT NULL")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from babelwire.cli import cli
 from babelwire.errors import StoreError
-from babelwire.model import Change, Rejection
+from babelwire.model import Change, Rejection, SourceState
 from babelwire.pipeline import Pipeline
 from babelwire.signals import get_encoder
 from babelwire.store import PostgresStore, SqliteStore
@@ -36,6 +36,9 @@ def _rich_store(path, seeds_dir, awkward_dir) -> None:
             store.set_pins(ids[:1])
             store.owe_pass(["s-owed"])
             store.add_redirect("s-old", store.story_rows()[0][0])
+            store.put_source_state(SourceState("feed", "feed", "http://127.0.0.1/f.xml", etag='"v1"', next_poll=1.5,
+                                               failures=1, backoff=60.0, status="error", error="HTTP 500"))
+            store.mark_entries_seen("feed", ["k1", "k2"])
 
 
 def _all_rows(store) -> dict[str, list[tuple]]:

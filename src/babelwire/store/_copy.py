@@ -44,6 +44,9 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("source_lines", ("source", "key", "count")),
     ("settings", ("name", "value")),
     ("owed_passes", ("story_id",)),
+    ("sources", ("name", "kind", "url", "etag", "last_modified", "last_poll", "next_poll", "failures", "backoff",
+                 "status", "error", "new_entries", "stored", "polls", "errors_total", "stored_total")),
+    ("source_seen", ("source", "key", "at")),
     ("changes", ("cursor", "at", "kind", "story_id", "article_id", "data")),
     ("alerts", ("name", "query", "lang", "source", "min_sources", "webhook", "secret", "created_at", "start_cursor",
                 "cursor")),
@@ -53,6 +56,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("journal", ("seq", "kind", "items", "at")),
 )
 _ORDER = {"articles": "seq", "embeddings": "content_hash, encoder, kind", "source_lines": "source, key",
+          "source_seen": "source, key",
           "alert_stories": "alert, story_id"}
 # The columns that number a log's entries: SQLite's plain rowids number on after the highest one there is ...
 _IDENTITY = {"audit_log": "rowid", "constraints": "rowid", "rejected": "rowid", "duplicates": "rowid"}

@@ -12,12 +12,14 @@ from ._changes import PgChanges
 from ._connection import PIP, WRITE_LOCK, PgConnection
 from ._corrections import PgCorrections
 from ._embeddings import PgEmbeddings, hnsw_index
+from ._exports import PgExports
 from ._feeds import PgFeeds
 from ._journal import PgJournal
 from ._migrations import PG_MIGRATIONS, applied
 from ._passes import PgPasses
 from ._settings import PgSettings
 from ._signals import PgSignals
+from ._sources import PgSources
 from ._stories import PgStories
 from ._trends import PgTrends
 
@@ -30,7 +32,7 @@ def _as_store(store: Any) -> Any:
 
 
 class PostgresStore(PgConnection, PgArticles, PgEmbeddings, PgSignals, PgStories, PgCorrections, PgFeeds,
-                    PgPasses, PgJournal, PgSettings, PgChanges, PgAlerts, PgTrends):
+                    PgPasses, PgJournal, PgSettings, PgChanges, PgAlerts, PgTrends, PgExports, PgSources):
     """A babelwire store in a PostgreSQL database (``postgresql://user:password@host:port/dbname``).
 
     All writes of one batch go through :meth:`transaction`, which holds the store's write lock (an

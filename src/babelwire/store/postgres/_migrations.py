@@ -271,6 +271,41 @@ def m006_owed_passes(conn: Any) -> None:
     _script(conn, "CREATE TABLE owed_passes (story_id TEXT PRIMARY KEY)")
 
 
+@twin
+def m007_sources(conn: Any) -> None:
+    """Watched sources: each one's polling state, and the entry keys it has ingested (see the SQLite
+    migration of this name)."""
+    _script(
+        conn,
+        """
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_poll TEXT,
+            next_poll DOUBLE PRECISION NOT NULL DEFAULT 0,
+            failures BIGINT NOT NULL DEFAULT 0,
+            backoff DOUBLE PRECISION NOT NULL DEFAULT 0,
+            status TEXT,
+            error TEXT,
+            new_entries BIGINT NOT NULL DEFAULT 0,
+            stored BIGINT NOT NULL DEFAULT 0,
+            polls BIGINT NOT NULL DEFAULT 0,
+            errors_total BIGINT NOT NULL DEFAULT 0,
+            stored_total BIGINT NOT NULL DEFAULT 0
+        );
+        CREATE TABLE source_seen (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (source, key)
+        )
+        """,
+    )
+
+
 def _restart_identity(conn: Any, table: str, column: str) -> None:
     """Number the next row of ``table`` after the highest ``column`` it holds (rows written with explicit ids)."""
     conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "

@@ -441,8 +441,8 @@ def _open_pipeline(store: Store, encoder: str | None = None, threads: int | None
     from .signals import get_encoder
 
     name = encoder or (store.get_setting("encoder_name") if by_name else None)
-    if name == "onnx" and not encoder and "-late" not in (store.get_setting("encoder") or "-late"):
-        name = "onnx-separate"  # a store an older release built with onnx holds the separate mode's vectors
+    if name == "onnx" and not encoder and "-late" in (store.get_setting("encoder") or ""):
+        name = "onnx-late"  # a store built with the late mode keeps it
     pipe = Pipeline(store, encoder=get_encoder(name, threads=threads), max_article_mb=max_article_mb)
     if upgrade and store.signals_outdated():  # upgrade now, under a bar, rather than lazily inside the command
         with _progress_bar(quiet) as bar:

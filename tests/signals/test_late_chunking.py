@@ -81,8 +81,8 @@ def test_modes_never_share_vectors_or_scorers():
     sep, late = FakeEncoder(), FakeEncoder(late=True)
     assert sep.fingerprint != late.fingerprint and encoder_mode(sep) == "separate"
     assert OnnxEncoder().fingerprint != OnnxEncoder(late=False).fingerprint  # lazy: nothing loads
-    assert encoder_mode(get_encoder("onnx")) == "late"
-    assert encoder_mode(get_encoder("onnx-separate")) == "separate"
+    assert encoder_mode(get_encoder("onnx-late")) == "late"
+    assert encoder_mode(get_encoder("onnx")) == "separate"
     assert scorer_for(OnnxEncoder()).params == load_params("late")
     assert scorer_for(OnnxEncoder(late=False)).params is None  # the packaged default, loaded on use
     assert load_params("late")["trained_on"]["encoder"] == OnnxEncoder().fingerprint
@@ -159,7 +159,7 @@ def test_pooled_spans_are_the_token_state_means_of_the_graph(late_enc):
     spans = [(a, b - 1 if b < len(REAL) else b) for a, b in picks]  # end before the space
     full, pooled = late_enc.encode_spans(REAL, spans)
     assert np.array_equal(full, late_enc.encode([REAL])[0])
-    assert np.array_equal(full, get_encoder("onnx-separate", threads=1).encode([REAL])[0])
+    assert np.array_equal(full, get_encoder("onnx", threads=1).encode([REAL])[0])
     cut_crossed = False
     for (a, b), got in zip(spans, pooled, strict=True):
         lo, hi = _tokens_before(late_enc, REAL, a), _tokens_before(late_enc, REAL, b)
@@ -206,9 +206,9 @@ def test_a_store_an_older_release_built_with_onnx_opens_in_the_separate_mode(tmp
     store = Store(tmp_path / "old.db")
     store.set_setting("encoder", OnnxEncoder(late=False).fingerprint)
     store.set_setting("encoder_name", "onnx")  # what builder 1 recorded
-    assert _open_pipeline(store, upgrade=False).encoder.name == "onnx-separate"
-    store.set_setting("encoder", OnnxEncoder().fingerprint)
     assert _open_pipeline(store, upgrade=False).encoder.name == "onnx"
+    store.set_setting("encoder", OnnxEncoder().fingerprint)  # a store built with onnx-late keeps it
+    assert _open_pipeline(store, upgrade=False).encoder.name == "onnx-late"
     store.close()
 
 

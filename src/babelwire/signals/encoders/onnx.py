@@ -52,8 +52,8 @@ class OnnxEncoder(OneTextAtATime):
 
     @property
     def name(self) -> str:
-        """Return the registry name that makes this encoder again: ``onnx`` or ``onnx-separate``."""
-        return "onnx" if self.late else "onnx-separate"
+        """Return the registry name that makes this encoder again: ``onnx-late`` or ``onnx``."""
+        return "onnx-late" if self.late else "onnx"
 
     @property
     def mode(self) -> Mode:

@@ -80,12 +80,12 @@ def test_late_extractor_runs_the_encoder_once_per_article_and_caches():
 def test_modes_never_share_vectors_or_scorers():
     sep, late = FakeEncoder(), FakeEncoder(late=True)
     assert sep.fingerprint != late.fingerprint and encoder_mode(sep) == "separate"
-    assert OnnxEncoder().fingerprint != OnnxEncoder(late=False).fingerprint  # lazy: nothing loads
+    assert OnnxEncoder(late=True).fingerprint != OnnxEncoder(late=False).fingerprint  # lazy: nothing loads
     assert encoder_mode(get_encoder("onnx-late")) == "late"
     assert encoder_mode(get_encoder("onnx")) == "separate"
-    assert scorer_for(OnnxEncoder()).params == load_params("late")
+    assert scorer_for(OnnxEncoder(late=True)).params == load_params("late")
     assert scorer_for(OnnxEncoder(late=False)).params is None  # the packaged default, loaded on use
-    assert load_params("late")["trained_on"]["encoder"] == OnnxEncoder().fingerprint
+    assert load_params("late")["trained_on"]["encoder"] == OnnxEncoder(late=True).fingerprint
     assert load_params("separate")["trained_on"]["encoder"] == OnnxEncoder(late=False).fingerprint
 
 
@@ -116,7 +116,7 @@ def late_enc(tmp_path_factory):
         pytest.importorskip(module)
     mp = pytest.MonkeyPatch()
     mp.setenv("BABELWIRE_CACHE_DIR", str(tmp_path_factory.mktemp("lc-cache")))
-    yield OnnxEncoder(threads=1)
+    yield OnnxEncoder(threads=1, late=True)
     mp.undo()
 
 
@@ -207,7 +207,7 @@ def test_a_store_an_older_release_built_with_onnx_opens_in_the_separate_mode(tmp
     store.set_setting("encoder", OnnxEncoder(late=False).fingerprint)
     store.set_setting("encoder_name", "onnx")  # what builder 1 recorded
     assert _open_pipeline(store, upgrade=False).encoder.name == "onnx"
-    store.set_setting("encoder", OnnxEncoder().fingerprint)  # a store built with onnx-late keeps it
+    store.set_setting("encoder", OnnxEncoder(late=True).fingerprint)  # a store built with onnx-late keeps it
     assert _open_pipeline(store, upgrade=False).encoder.name == "onnx-late"
     store.close()
 

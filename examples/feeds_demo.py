@@ -79,7 +79,8 @@ class Feeds:
         for b in sorted(items, key=lambda b: -b["minutes"]):
             assert self.burst_at is not None
             when = format_datetime(self.burst_at - timedelta(minutes=last - b["minutes"]))
-            text = f"<p>{html.escape(b['text'])}</p>"
+            # one paragraph per sentence, as an article page has them
+            text = "".join(f"<p>{html.escape(x)}</p>" for x in re.split(r"(?<=[.!?])\s+", b["text"]))
             out.append(f"<item><guid isPermaLink=\"false\">{b['id']}</guid>"
                        f"<link>https://{b['outlet']}/news/{b['id']}</link><title>{html.escape(b['title'])}</title>"
                        f"<pubDate>{when}</pubDate><content:encoded><![CDATA[{text}]]></content:encoded></item>")

@@ -48,9 +48,10 @@ def line(firing: dict[str, Any]) -> str:
             f"{story.get('independent_sources')} independent sources, languages {langs})")
 
 
-def make_server(secret: str, port: int = 0, *,
-                on_firing: Callable[[dict[str, Any]], None] | None = None) -> ThreadingHTTPServer:
-    """Return the receiver bound to 127.0.0.1:``port`` (0: a free one); ``on_firing`` gets each verified firing."""
+def make_server(secret: str, port: int = 0, *, on_firing: Callable[[dict[str, Any]], None] | None = None,
+                on_refused: Callable[[str], None] | None = None) -> ThreadingHTTPServer:
+    """Return the receiver bound to 127.0.0.1:``port`` (0: a free one); ``on_firing`` gets each verified
+    firing, ``on_refused`` the reason of each POST refused."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
@@ -76,6 +77,8 @@ def make_server(secret: str, port: int = 0, *,
         def _answer(self, status: int, message: str | None) -> None:
             if message:
                 print(message, file=sys.stderr, flush=True)
+                if on_refused is not None:
+                    on_refused(message)
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()

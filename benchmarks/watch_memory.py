@@ -15,9 +15,11 @@ without the clusterer's working set, which grows with the stories by design.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import random
 import resource
+import string
 import tempfile
 import threading
 import time
@@ -30,10 +32,18 @@ from babelwire.pipeline import Pipeline
 from babelwire.sources.feeds import Fetcher, Watcher, sources_from_args
 from babelwire.store import Store
 
-WORDS = ("port strike rail flood quake bank rate minister talks border harvest election court fire storm bridge "
-         "vaccine drought tariff merger satellite festival league transfer pipeline summit census reactor").split()
-CITIES = ("Burgas Baku Kars Lyon Uppsala Kiel Klaipeda Porto Izmir Tbilisi Varna Odesa Chengdu Rabat Sevilla "
-          "Gdansk Tartu Brno Plovdiv Ganja").split()
+KINDS = ("strike flood quake fire storm election trial merger recall outage landslide protest summit "
+         "drought heatwave derailment blackout collapse evacuation ceasefire").split()
+GENERIC = ("officials residents reporters witnesses police ministry council company agency spokesman "
+           "statement morning evening afternoon overnight region district capital province village harbour "
+           "airport station hospital school market factory bridge road river coast valley centre north south "
+           "east west damage cost delay warning inquiry investigation response support families workers "
+           "engineers volunteers teams crews talks plans measures figures reports hours days week").split()
+VERBS = "said confirmed reported announced told warned added estimated expected described".split()
+
+REPORTS_PER_EVENT = (2, 6)  # a few reports each, as most news events get
+SPREAD = 150  # an event's reports arrive within this many entries of its first (under a day)
+PER_DAY = 200  # entries a day: the clusterer's working set stays a few days' worth
 
 
 def _rss_mb() -> float:
@@ -44,37 +54,74 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _entry(n: int) -> str:
-    rng = random.Random(n)
-    event = n // 4  # about four reports per event
-    erng = random.Random(event)
-    topic, city = erng.choice(WORDS), erng.choice(CITIES)
-    figure = erng.randint(2, 900)
+def _name(rng: random.Random, letters: int) -> str:
+    """Return a made-up word of random letters: two events' words then share few letter trigrams (what
+    the fake encoder hashes), as two real events' names and vocabulary mostly do."""
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(letters)).title()
+
+
+def _event(e: int | str) -> dict:
+    """Return event ``e``'s facts: its own place, person, body, figure and words (so events are distinct,
+    as real ones are: another place, other people, other numbers, its own vocabulary)."""
+    rng = random.Random(f"event-{e}")
+    word = lambda: _name(rng, rng.randint(4, 8))  # noqa: E731
+    return {"kind": rng.choice(KINDS), "place": word(), "person": f"{word()} {word()}",
+            "org": f"{word()} {rng.choice(['Group', 'Authority', 'Union', 'Institute'])}",
+            "figure": rng.randint(12, 9000), "reports": rng.randint(*REPORTS_PER_EVENT),
+            "words": [word().lower() for _ in range(8)]}
+
+
+@functools.lru_cache(maxsize=4)
+def _schedule(total: int) -> list[tuple[int, int]]:
+    """Return (event, report number) for each entry position: events start one after the other, each
+    report within ``SPREAD`` entries of its event's start, so reports of many events interleave."""
+    rng = random.Random(7)
+    slots: list[tuple[float, int, int]] = []
+    e, pos = 0, 0.0
+    while pos < total:
+        ev = _event(e)
+        for k in range(ev["reports"]):
+            slots.append((pos + (rng.random() * SPREAD if k else 0.0), e, k))
+        pos += ev["reports"]  # events start at the rate their reports fill the stream
+        e += 1
+    slots.sort()
+    return [(ev, k) for _, ev, k in slots[:total]]
+
+
+def _entry(n: int, total: int, ongoing: int = 0) -> str:
+    """Return entry ``n`` as an RSS item; with ``ongoing``, every ``ongoing``-th entry is a report of one
+    long-running event (a war, a trial), whose story grows all through the replay."""
+    e, k = _schedule(total)[n]
+    ev = _event("ongoing" if ongoing and n % ongoing == ongoing - 1 else e)
+    rng = random.Random(f"report-{n}")
+    # each report words it its own way: some of the event's words, a few of the language's
+    own = lambda m: " ".join(rng.sample(ev["words"], m))  # noqa: E731
+    common = lambda m: " ".join(rng.sample(GENERIC, m))  # noqa: E731
     sentences = [
-        f"Officials in {city} said on {['Monday', 'Tuesday', 'Friday'][event % 3]} that the {topic} affected "
-        f"{figure} people",
-        f"Report {n} quotes {rng.choice(CITIES)} residents about the {topic} and its cost",
-        f"The {topic} in {city} is the {event % 7 + 2}th this year, the ministry said",
-        f"Local services in {city} expect {figure * 3} requests by the end of the week",
+        f"{ev['place']} {ev['kind']} {own(2)} {ev['figure']} {ev['person']} {rng.choice(VERBS)}",
+        f"{ev['org']} {own(3)} {common(1)} {ev['place']}",
+        f"{ev['person']} {own(2)} {common(1)} {own(2)}",
+        f"{ev['figure']} {own(3)} {ev['place']} {common(1)}",
     ]
-    # a stream: about 200 reports a day, so the clusterer's working set stays a few days' worth
-    day = format_datetime(datetime(2020, 1, 1, 10, tzinfo=UTC) + timedelta(days=n // 200))
-    body = "".join(f"<p>{s}.</p>" for s in sentences)
-    return (f"<item><guid isPermaLink=\"false\">e{n}</guid><title>{topic.title()} in {city}: {figure} "
-            f"affected</title><pubDate>{day}</pubDate>"
+    rng.shuffle(sentences)
+    day = format_datetime(datetime(2020, 1, 1, 10, tzinfo=UTC) + timedelta(days=n / PER_DAY))
+    body = "".join(f"<p>{s}.</p>" for s in sentences[: 3 + k % 2])
+    return (f"<item><guid isPermaLink=\"false\">e{n}</guid><title>{ev['place']} {ev['kind']}: {ev['person']}, "
+            f"{ev['figure']}</title><pubDate>{day}</pubDate>"
             f"<content:encoded><![CDATA[{body}]]></content:encoded></item>")
 
 
 class Replay:
-    def __init__(self, per_poll: int, window: int, total: int) -> None:
+    def __init__(self, per_poll: int, window: int, total: int, ongoing: int = 0) -> None:
         self.per_poll, self.window, self.total, self.shown = per_poll, window, total, 0
+        self.ongoing = ongoing
         self.lock = threading.Lock()
 
     def body(self) -> bytes:
         with self.lock:
             self.shown = min(self.total, self.shown + self.per_poll)
             lo = max(0, self.shown - self.window)
-            items = "".join(_entry(n) for n in range(self.shown - 1, lo - 1, -1))
+            items = "".join(_entry(n, self.total, self.ongoing) for n in range(self.shown - 1, lo - 1, -1))
         return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
                 'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>replay</title>'
                 f"<link>https://replay.example.org/</link><language>en</language>{items}</channel></rss>").encode()
@@ -102,10 +149,14 @@ def main() -> None:
     ap.add_argument("--per-poll", type=int, default=100)
     ap.add_argument("--window", type=int, default=300, help="entries the feed lists at once")
     ap.add_argument("--report", default="1000,10000,50000")
+    ap.add_argument("--ongoing", type=int, default=0, metavar="K",
+                    help="every K-th entry reports one long-running event, whose story keeps growing")
+    ap.add_argument("--encoder", default="fake:384",
+                    help="the fake encoder at the real model's dimension by default (see docs/watch.md)")
     ap.add_argument("--watcher-only", action="store_true", help="count the documents instead of ingesting them")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    replay = Replay(args.per_poll, args.window, args.entries)
+    replay = Replay(args.per_poll, args.window, args.entries, args.ongoing)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
@@ -128,7 +179,7 @@ def main() -> None:
         with Store(db) as store:
             src = sources_from_args([url], overrides={"host_delay": 0, "retry_delay": 0, "interval": 1,
                                                       "max_body_mb": 50})
-            pipeline = CountingPipeline(store) if args.watcher_only else Pipeline(store, encoder="fake")
+            pipeline = CountingPipeline(store) if args.watcher_only else Pipeline(store, encoder=args.encoder)
             watcher = Watcher(pipeline, src, fetcher=Fetcher(sleep=lambda s: None))  # type: ignore[arg-type]
             start = time.perf_counter()
             counted = "seen" if args.watcher_only else "stored"

@@ -65,13 +65,19 @@ class MergeSplit:
     when the groups' mean cross probability is below ``split_below`` (the
     scorer's threshold by default), each group has at least ``min_group``
     members, and no user link joins members of different groups.
+
+    A story of more than ``reassign_max_members`` members (a long-running
+    story, months of reports) has only its newest that many members looked at
+    by the reassign after a batch, their fits found against the story's member
+    vectors stacked once per pass: a batch that touches it pays for its newest
+    members, not for all of them, each against all the others.
     """
 
     def __init__(self, *, merge_at: float | None = 0.6, split_below: float | None = None, neighbours: int = 8,
                  sample: int = 3, min_centroid_cosine: float = 0.0, max_split_size: int = 40,
                  top_share: float = 1.0, min_group: int = 1, min_split_size: int = 3,
                  reassign_members: int = 3, reassign_neighbours: int = 10, reassign_rounds: int = 3,
-                 merge_rounds: int = 3) -> None:
+                 merge_rounds: int = 3, reassign_max_members: int = 200) -> None:
         self.merge_at = merge_at
         self.split_below = split_below
         self.neighbours = neighbours
@@ -85,6 +91,7 @@ class MergeSplit:
         self.reassign_neighbours = reassign_neighbours
         self.reassign_rounds = reassign_rounds
         self.merge_rounds = merge_rounds
+        self.reassign_max_members = reassign_max_members
 
     def _set_score(self, c: StoryClusterer, a: list[str], b: list[str], ca: np.ndarray, cb: np.ndarray) -> float:
         def nearest(members: list[str], centre: np.ndarray) -> list[str]:
@@ -186,8 +193,7 @@ class MergeSplit:
                         continue
                     keep, gone = (sid, other) if first(sid) <= first(other) else (other, sid)
                     moved = list(c.story(gone).members)
-                    for aid in moved:
-                        c.move(aid, keep)
+                    c.move_many(moved, keep)
                     merged.add(keep)
                     changed[keep] = changed[gone] = step
                     changes.append(StoryChange("merge", keep, gone, moved, score))
@@ -224,22 +230,25 @@ class MergeSplit:
         if story_ids is None:
             focus = sorted(c.article_ids())
         else:
-            focus = sorted({m for sid in story_ids if c.has_story(sid) for m in c.story(sid).members})
+            # a story over the bound: its newest members (members are in learning order)
+            cap = self.reassign_max_members
+            focus = sorted({m for sid in story_ids if c.has_story(sid) for m in c.story(sid).members[-cap:]})
         near = self._nearest_articles(c, focus)
         changes: list[StoryChange] = []
         # An article is looked at again only when a story its decision reads (its own, or its
         # nearest articles') changed since it was last looked at: the same decisions as looking
         # at every article every round, for a fraction of the work.
         steps = _Steps()
+        big = _MemberVectors(self.reassign_max_members)
         for _ in range(self.reassign_rounds):
-            moves = self._reassign_round(c, focus, near, steps)
+            moves = self._reassign_round(c, focus, near, steps, big)
             changes += moves
             if not moves:
                 break
         return changes
 
     def _reassign_round(self, c: StoryClusterer, focus: list[str], near: dict[str, list[str]],
-                        steps: _Steps) -> list[StoryChange]:
+                        steps: _Steps, big: _MemberVectors) -> list[StoryChange]:
         """Return the moves of one reassign round over ``focus`` (made in ``c`` as they are decided),
         skipping the articles nothing they read has changed for since ``steps`` last saw them."""
         threshold = c.decision_threshold()
@@ -252,16 +261,17 @@ class MergeSplit:
             if steps.unchanged(aid, (own, *neighbour_stories)):
                 continue
             steps.look(aid)
-            move = self._reassign_one(c, aid, own, neighbour_stories, threshold)
+            move = self._reassign_one(c, aid, own, neighbour_stories, threshold, big)
             if move is None:
                 continue
             c.move(aid, move.other_id)
             steps.change(own, move.other_id)
+            big.drop(own, move.other_id)
             moves.append(move)
         return moves
 
     def _reassign_one(self, c: StoryClusterer, aid: str, own: str, neighbour_stories: set[str],
-                      threshold: float) -> StoryChange | None:
+                      threshold: float, big: _MemberVectors | None = None) -> StoryChange | None:
         """Return where article ``aid`` (in story ``own``) should move, as a move not yet made, or None
         when it stays: the best-fitting of ``neighbour_stories`` when that reaches ``threshold`` and beats
         its own story, or a story of its own when nothing does (unless it founded ``own``)."""
@@ -269,7 +279,7 @@ class MergeSplit:
         candidates = [sid for sid in sorted(neighbour_stories - {own})
                       if c.story(sid).in_window(day, c.window_days) and c.allowed(aid, sid)
                       and not c.contradicts(s, sid)]
-        *candidate_fits, own_fit = self._fits(c, aid, [*candidates, own])
+        *candidate_fits, own_fit = self._fits(c, aid, [*candidates, own], big)
         if own_fit is not None and c.contradicts(s, own, exclude=aid):
             own_fit = 0.0  # it contradicts what the rest of its story reports: it fits there no longer
         best, best_sid = -1.0, None
@@ -284,13 +294,17 @@ class MergeSplit:
             return StoryChange("move", own, c.free_story_id([aid]), [aid], own_fit)
         return None
 
-    def _fits(self, c: StoryClusterer, aid: str, sids: list[str]) -> list[float | None]:
+    def _fits(self, c: StoryClusterer, aid: str, sids: list[str],
+              big: _MemberVectors | None = None) -> list[float | None]:
         """Return article ``aid``'s fit to each story of ``sids`` (None for a story with no other member):
         its mean pair probability with up to ``reassign_members`` of the story's members closest to it,
         every pair scored in one call."""
         s, v = c.signals(aid), c.vector(aid)
         chosen: list[list[str]] = []
         for sid in sids:
+            if big is not None and big.holds(c, sid):
+                chosen.append(big.closest(c, sid, aid, v, self.reassign_members))
+                continue
             others = [m for m in c.story(sid).members if m != aid]
             if len(others) > self.reassign_members:
                 sims = (-(np.stack([c.vector(m) for m in others]) @ v)).tolist()
@@ -347,10 +361,43 @@ class MergeSplit:
             for g in big[1:]:
                 new_id = c.free_story_id([members[i] for i in sorted(g)])
                 moved = [members[i] for i in sorted(g)]
-                for aid in moved:
-                    c.move(aid, new_id)
+                c.move_many(moved, new_id)
                 changes.append(StoryChange("split", sid, new_id, moved, cross))
         return changes
+
+
+class _MemberVectors:
+    """The member vectors of the stories over ``above`` members, stacked once per pass (until a move
+    changes the story), and the members closest to an article found in them."""
+
+    def __init__(self, above: int) -> None:
+        self.above = above
+        self._stacked: dict[str, tuple[list[str], np.ndarray]] = {}
+
+    def holds(self, c: StoryClusterer, sid: str) -> bool:
+        """Return True when story ``sid`` is over the bound (its fits are found here)."""
+        return len(c.story(sid).members) > self.above
+
+    def drop(self, *sids: str) -> None:
+        """Forget the stacked vectors of stories a move changed."""
+        for sid in sids:
+            self._stacked.pop(sid, None)
+
+    def closest(self, c: StoryClusterer, sid: str, aid: str, v: np.ndarray, k: int) -> list[str]:
+        """Return the ``k`` members of ``sid`` other than ``aid`` most similar to ``v``, ties by id."""
+        if sid not in self._stacked:
+            members = list(c.story(sid).members)
+            self._stacked[sid] = members, np.stack([c.vector(m) for m in members])
+        members, X = self._stacked[sid]
+        dist = -(X @ v)
+        if aid in c.story(sid).members:
+            dist[members.index(aid)] = np.inf
+        others = len(members) - int(np.isinf(dist).sum())
+        if others <= k:
+            pick = np.flatnonzero(~np.isinf(dist))
+        else:  # every member at least as close as the k-th, ties included; then exactly as a full sort
+            pick = np.flatnonzero(dist <= np.partition(dist, k - 1)[k - 1])
+        return [m for _, m in sorted(zip(dist[pick].tolist(), [members[i] for i in pick], strict=True))][:k]
 
 
 def _two_groups(P: np.ndarray) -> list[list[int]]:

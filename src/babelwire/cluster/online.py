@@ -625,6 +625,26 @@ class StoryClusterer:
         self._rebuild(story_id, [*joined, article_id])
         self.story_of_[article_id] = story_id
 
+    def move_many(self, article_ids: Sequence[str], story_id: str) -> None:
+        """Move several articles to ``story_id`` (created if new): the state ``move`` of each in turn
+        leaves, each story involved rebuilt once (a merge of two large stories stays linear)."""
+        moving = [a for a in dict.fromkeys(article_ids) if self.story_of_[a] != story_id]
+        if not moving:
+            return
+        leaving: dict[str, set[str]] = {}
+        for a in moving:
+            leaving.setdefault(self.story_of_[a], set()).add(a)
+        for old, gone in leaving.items():
+            rest = [m for m in self.stories_[old].members if m not in gone]
+            if rest:
+                self._rebuild(old, rest)
+            else:
+                del self.stories_[old]
+        joined = self.stories_[story_id].members if story_id in self.stories_ else []
+        self._rebuild(story_id, [*joined, *moving])
+        for a in moving:
+            self.story_of_[a] = story_id
+
     def _rebuild(self, story_id: str, members: Sequence[str]) -> None:
         """Set ``story_id``'s summary from ``members`` added one by one in the order they were learned: the
         very sums (to the last bit) and member order a restore from the store builds."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 __all__ = ["write_wire"]
@@ -61,3 +62,15 @@ def write_wire(root: Path, *, seed: int = 0, events: int = 400, per_event: tuple
             for rec in records[f::files]:
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return len(records)
+
+
+def split_wire(wire: Path, root: Path) -> tuple[Path, Path, Path]:
+    """Copy ``wire``'s first six files into three folders under ``root``: ``shared`` (files 0-1, which both
+    writers of a many-writers test read), ``a`` (2-3) and ``b`` (4-5); return them."""
+    folders = []
+    for name, files in (("shared", (0, 1)), ("a", (2, 3)), ("b", (4, 5))):
+        (root / name).mkdir()
+        for f in files:
+            shutil.copy(wire / f"wire-{f:02d}.jsonl", root / name)
+        folders.append(root / name)
+    return folders[0], folders[1], folders[2]

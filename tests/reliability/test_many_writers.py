@@ -3,14 +3,13 @@ batch (the store's write lock) and each article is stored once, in one story."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
-from crash_corpus import write_wire
+from crash_corpus import split_wire, write_wire
 from test_crash import _env, _state
 
 REPEATS = 3
@@ -28,12 +27,7 @@ def _hashes(db: Path) -> list[str]:
 def test_two_ingests_into_one_store_store_each_article_once(tmp_path):
     wire = tmp_path / "wire"
     write_wire(wire, seed=11, events=60, files=6)
-    parts = {"shared": [0, 1], "a": [2, 3], "b": [4, 5]}
-    for name, files in parts.items():
-        (tmp_path / name).mkdir()
-        for f in files:
-            shutil.copy(wire / f"wire-{f:02d}.jsonl", tmp_path / name)
-    shared, a, b = (tmp_path / n for n in parts)
+    shared, a, b = split_wire(wire, tmp_path)
     serial = tmp_path / "serial.db"
     assert subprocess.run(_ingest(serial, shared, a, b), env=_env(), capture_output=True).returncode == 0
     want = sorted(_hashes(serial))

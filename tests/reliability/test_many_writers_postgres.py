@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from crash_corpus import write_wire
+from crash_corpus import split_wire, write_wire
 from test_crash import _env
 
 from babelwire.pipeline import Pipeline, replay
@@ -32,12 +32,7 @@ def raced(tmp_path_factory, pg_server):
     root = tmp_path_factory.mktemp("raced")
     wire = root / "wire"
     write_wire(wire, seed=11, events=40, files=6)
-    parts = {"shared": [0, 1], "a": [2, 3], "b": [4, 5]}
-    for name, files in parts.items():
-        (root / name).mkdir()
-        for f in files:
-            shutil.copy(wire / f"wire-{f:02d}.jsonl", root / name)
-    shared, a, b = (root / n for n in parts)
+    shared, a, b = split_wire(wire, root)
     again = root / "shared-again"  # the second writer's copy of the overlap: its batches are told apart by origin
     shutil.copytree(shared, again)
     serial, many = pg_server.create(), pg_server.create()

@@ -5,7 +5,6 @@ differently from a serial run of the same input in the same order."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from crash_corpus import write_wire
+from crash_corpus import split_wire, write_wire
 from test_crash import _env
 
 from babelwire.pipeline import Pipeline, replay
@@ -101,12 +100,7 @@ def _ids(folder: Path) -> set[str]:
 def test_two_ingests_and_a_server_decide_as_a_serial_run_of_their_journal(backend, tmp_path, request):
     wire = tmp_path / "wire"
     write_wire(wire, seed=23, events=120, files=7)
-    parts = {"shared": [0, 1], "a": [2, 3], "b": [4, 5]}
-    for name, files in parts.items():
-        (tmp_path / name).mkdir()
-        for f in files:
-            shutil.copy(wire / f"wire-{f:02d}.jsonl", tmp_path / name)
-    shared, a, b = (tmp_path / n for n in parts)
+    shared, a, b = split_wire(wire, tmp_path)
     posted = [json.loads(line) for line in (wire / "wire-06.jsonl").read_text(encoding="utf-8").splitlines()]
     overlap = [json.loads(line) for line in (shared / "wire-00.jsonl").read_text(encoding="utf-8").splitlines()]
     chunks = [posted[i::POSTS][:POST_SIZE - 2] + overlap[i::POSTS][:2] for i in range(POSTS)]  # some are known

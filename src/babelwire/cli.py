@@ -658,23 +658,28 @@ def search(query, db, encoder, fmt, mode, lang, limit):
 @threads_option
 @max_article_option
 @option_from_setting("workers", "--workers", type=click.IntRange(min=1))
-def serve(host, port, db, encoder, threads, max_article_mb, workers):
+@click.option("--access-log/--no-access-log", default=False, show_default=True,
+              help="Log every request (one line each, on stderr).")
+@click.option("--writer/--no-writer", "own_writer", default=True, show_default=True,
+              help="Run posted batches in a writer process of their own (reads keep their core), "
+                   "or in the serving process.")
+def serve(host, port, db, encoder, threads, max_article_mb, workers, access_log, own_writer):
     """Serve the web UI and the REST API (needs the [web] extra).
 
     Writes need BABELWIRE_TOKEN; without one a token is made up for this run and printed.
     A posted article or uploaded file over --max-article-mb is that item's rejection.
-    With --workers N, N processes serve the store (reads in parallel, writes taking turns per
-    batch); each gets an equal share of the encoder threads unless --threads says otherwise.
+    Posted batches go to one writer process (restarted if it dies), so writes never hold up reads
+    and one clusterer decides however many serving processes there are. With --workers N, N
+    processes serve reads in parallel; each gets an equal share of the encoder threads unless
+    --threads says otherwise.
     """
     import os
     import secrets
 
-    from .web import create_app, require_web
+    from .web import require_web
 
     require_web()
     import uvicorn
-
-    from .signals import get_encoder
 
     token = settings.get("token")
     c = _err_console()
@@ -682,26 +687,49 @@ def serve(host, port, db, encoder, threads, max_article_mb, workers):
         token = secrets.token_urlsafe(18)
         c.print(f"write token for this run (set BABELWIRE_TOKEN to choose one): {token}", highlight=False,
                 markup=False)
-    if workers > 1:  # each worker process builds its app from the settings: hand them over in the environment
-        per_worker = threads or max(1, (os.cpu_count() or 1) // workers)
-        given = {"db": db, "encoder": encoder, "threads": per_worker, "token": token, "max_article_mb": max_article_mb}
-        os.environ.update({settings.setting(k).env: str(v) for k, v in given.items() if v is not None})
-    else:
-        app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token,
-                         max_article_mb=max_article_mb)
-    shown = f"[{host}]" if ":" in host else host
-    from .store import display_spec, is_postgres
+    if workers > 1 and db == ":memory:":
+        raise click.UsageError("--workers needs a store file or a PostgreSQL URL: each worker opens it")
+    if own_writer and db == ":memory:":
+        raise click.UsageError("the writer process needs a store file or a PostgreSQL URL (or pass --no-writer)")
+    from .store import display_spec, is_postgres, open_store
 
-    where = display_spec(db) if is_postgres(db) else os.path.abspath(db)
-    c.print(f"serving {where} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
-            highlight=False, markup=False)
-    if workers > 1:
-        if db == ":memory:":
-            raise click.UsageError("--workers needs a store file or a PostgreSQL URL: each worker opens it")
-        uvicorn.run("babelwire.web.app:app_from_settings", factory=True, workers=workers, host=host, port=port,
-                    log_level="info")
-    else:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+    with open_store(db):  # create and migrate it once, before the writer and the servers open it
+        pass
+    writer = _start_writer(db, encoder, threads) if own_writer else None
+    try:
+        shown = f"[{host}]" if ":" in host else host
+        where = display_spec(db) if is_postgres(db) else os.path.abspath(db)
+        c.print(f"serving {where} on http://{shown}:{port}/  (API: /api, OpenAPI: /openapi.json)",
+                highlight=False, markup=False)
+        if workers > 1:  # each worker process builds its app from the settings: hand them over in the environment
+            per_worker = threads or max(1, (os.cpu_count() or 1) // workers)
+            given = {"db": db, "encoder": encoder, "threads": per_worker, "token": token,
+                     "max_article_mb": max_article_mb}
+            os.environ.update({settings.setting(k).env: str(v) for k, v in given.items() if v is not None})
+            uvicorn.run("babelwire.web.app:app_from_settings", factory=True, workers=workers, host=host, port=port,
+                        log_level="info", access_log=access_log)
+        else:
+            from .signals import get_encoder
+            from .web import create_app
+
+            app = create_app(db, encoder=get_encoder(encoder, threads=threads), token=token,
+                             max_article_mb=max_article_mb)
+            uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
+    finally:
+        if writer is not None:
+            writer.stop()
+
+
+def _start_writer(db: str, encoder: str | None, threads: int | None) -> Any:
+    """Start serve's writer process and put its address and key in the environment the servers read."""
+    import os
+
+    from .web._writer import WriterProcess
+
+    writer = WriterProcess(db, encoder=encoder, threads=threads)
+    writer.start()
+    os.environ.update(writer.env())
+    return writer
 
 
 @cli.command(name="migrate")

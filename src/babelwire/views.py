@@ -62,7 +62,9 @@ def story(store: Store, story_id: str) -> dict[str, Any]:
 def stories(store: Store, **filters: Any) -> list[dict[str, Any]]:
     """Return stories in the JSON contract's shape, most recently published first (filters: ``article_ids``,
     ``lang``, ``source``, ``since``, ``until``, ``limit``, ``offset``, as ``Store.story_rows`` takes them)."""
-    return [story_dict(store, i, h) for i, h in store.story_rows(**filters)]
+    rows = store.story_rows(**filters)
+    members = store.story_members_of([i for i, _ in rows])  # one query, not one per story
+    return [story_from_members(i, h, members.get(i, [])) for i, h in rows]
 
 
 def facets(store: Store) -> dict[str, list[tuple[str, int]]]:

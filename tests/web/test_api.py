@@ -130,7 +130,7 @@ def test_error_shape_is_pinned(client, headers, monkeypatch):
     def boom(*a, **kw):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(Store, "stories", boom)
+    monkeypatch.setattr(Store, "story_rows", boom)  # what the story list reads
     r = client.get("/api/stories")
     _is_error(r, 500, "internal_error")
     assert "secret" not in r.text

@@ -149,12 +149,70 @@ def test_list_pages_sliced_from_the_kept_window_equal_the_store(corpus_client, d
 
 def test_warming_loads_the_clusterer_and_vectors_once(corpus_client, monkeypatch):
     state = corpus_client.app.state.babelwire
-    state._pipeline = None  # as a fresh server over this store
+    state.ingester._pipeline = None  # as a fresh server over this store
     state.warm()
-    warmed = state._pipeline
+    warmed = state.ingester._pipeline
     assert warmed is not None and state.vectors.full_loads == 1
     extra = {"id": "after-warm", "text": "Lagarde said in Frankfurt that the ECB keeps rates at zero for now."}
     assert corpus_client.post("/api/articles", json=extra, headers=auth()).status_code == 201
-    assert state._pipeline is warmed  # the write used the warmed pipeline, no rebuild
+    assert state.ingester._pipeline is warmed  # the write used the warmed pipeline, no rebuild
     corpus_client.get("/api/articles/after-warm")
     assert state.vectors.full_loads == 1  # the new article's vector was appended
+
+
+def test_a_write_keeps_the_stories_it_did_not_touch(corpus_client, db_path):
+    c = corpus_client
+    state = c.app.state.babelwire
+    stories = c.get("/api/stories").json()
+    assert len(stories) >= 3
+    for s in stories:  # every story's JSON and page in the cache
+        assert c.get(f"/api/stories/{s['id']}").status_code == 200
+        assert c.get(f"/stories/{s['id']}").status_code == 200
+    extra = {"id": "late-ecb", "lang": "en", "title": "Lagarde keeps rates at zero in Frankfurt",
+             "text": "Christine Lagarde of the ECB kept interest rates at zero in Frankfurt; inflation stays high."}
+    assert c.post("/api/articles", json=extra, headers=auth()).status_code == 201
+    joined = c.get("/api/articles/late-ecb").json()["story_id"]
+    hits = state.cache.hits
+    for s in stories:
+        fresh = c.get(f"/api/stories/{s['id']}").json()
+        with Store(db_path) as store:  # what the store says now, read without the cache
+            assert fresh == store.story(s["id"])
+    others = [s for s in stories if s["id"] != joined]
+    # the stories the write did not touch came from the cache; the one it joined was read again
+    assert state.cache.hits - hits == len(others)
+    assert "late-ecb" in {a["id"] for a in c.get(f"/api/stories/{joined}").json()["articles"]}
+    assert "late-ecb" in c.get(f"/stories/{joined}").text
+    listed = {s["id"]: s for s in c.get("/api/stories").json()}
+    with Store(db_path) as store:
+        assert list(listed.values()) == store.stories(limit=100)
+
+
+def test_changes_the_cache_cannot_place_empty_it(corpus_client, db_path):
+    from babelwire.model import Change
+
+    c = corpus_client
+    state = c.app.state.babelwire
+    sid = c.get("/api/stories").json()[0]["id"]
+    c.get(f"/api/stories/{sid}")
+    with Store(db_path) as store, store.transaction():  # a kind this cache does not know (e.g. a newer writer's)
+        store.record_changes([Change("story.renamed", {"story_id": "somewhere-else"})])
+    hits = state.cache.hits
+    c.get(f"/api/stories/{sid}")
+    assert state.cache.hits == hits  # read again: an unknown change may have touched anything
+
+
+def test_stories_changed_reads_every_kind_of_the_feed():
+    from babelwire.model import Change
+    from babelwire.web._cache import stories_changed
+
+    feed = [Change("article.stored", {"article_id": "a", "story_id": "s1"}),
+            Change("article.moved", {"article_id": "a", "from": "s1", "to": "s2"}),
+            Change("story.merged", {"from": "s3", "into": "s2", "articles": ["b"]}),
+            Change("story.split", {"story_id": "s2", "new_story": "s4", "articles": ["a"]}),
+            Change("story.removed", {"story_id": "s3", "into": None}),
+            Change("article.copy", {"article_id": "c", "copy_of": "a", "story_id": "s5"}),
+            Change("story.created", {"story_id": "s6", "headline": "h", "by": "ingest"})]
+    assert stories_changed(feed) == {"s1", "s2", "s3", "s4", "s5", "s6"}
+    assert stories_changed([]) == set()
+    assert stories_changed([*feed, Change("recluster", {"articles": 3})]) is None
+    assert stories_changed([Change("correction", {"action": "link", "story_id": "s1"})]) is None

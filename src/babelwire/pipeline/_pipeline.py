@@ -272,28 +272,25 @@ class Pipeline:
             progress("read", len(docs))
         if docs:
             self._check_encoder()
-        stories_before = self.store.story_ids()
         for i in range(0, len(docs), self.batch_size):
             self._batch(docs[i : i + self.batch_size], report)
             if progress:
                 progress("done", len(docs[i : i + self.batch_size]))
         # the pass this ingest's batches owe, with any a killed ingest left owed: as one uninterrupted run
         changes = self.finish_passes()
-        if changes:
-            for ch in changes:
-                if ch.action == "merge":  # the merged-away story is gone
-                    report.touched_stories.discard(ch.other_id)
-                    report.new_stories.discard(ch.other_id)
-                else:
-                    report.touched_stories.add(ch.other_id)
-            live = set(self.clusterer.story_ids())
-            for sid in report.touched_stories - live:  # emptied by moves
-                report.touched_stories.discard(sid)
-                report.new_stories.discard(sid)
-        # The stories that exist now and did not before: splits open some, merges and moves close some.
-        stories_after = self.store.story_ids()
-        report.new_stories = stories_after - stories_before
-        report.touched_stories = (report.touched_stories & stories_after) | report.new_stories
+        for ch in changes:
+            if ch.action == "merge":  # the merged-away story is gone
+                report.touched_stories.discard(ch.other_id)
+                report.new_stories.discard(ch.other_id)
+            else:
+                report.touched_stories.add(ch.other_id)
+                if ch.action == "split":  # a split opens its other story
+                    report.new_stories.add(ch.other_id)
+        # The stories that exist now and did not before: opened by a batch or a split and not emptied since
+        # (asked of the stories this ingest touched only, not of the whole store).
+        live = set(self.store.story_members_of(sorted(report.touched_stories | report.new_stories)))
+        report.new_stories &= live
+        report.touched_stories = (report.touched_stories & live) | report.new_stories
         for r in report.results:
             if r.status in ("stored", "known") and r.story_id is None:
                 m = self.store.membership(r.duplicate_of or r.id or "")

@@ -2,101 +2,170 @@
 
 The store's change counter is SQLite's ``PRAGMA data_version`` read on a connection of its own:
 it moves whenever any other connection, in this process or another, commits. Reading it costs
-microseconds, so every request checks it and a write empties the cache; nothing is ever served
-from before the last commit the request could see. On PostgreSQL it is the store's ``data_version()``,
-a counter row each write transaction moves in its own commit.
+microseconds, so every request checks it; nothing is ever served from before the last commit the
+request could see. On PostgreSQL it is the store's ``data_version()``, a counter row each write
+transaction moves in its own commit.
+
+When the counter moves, most values are dropped (lists, search results, explanations: anything a new
+article can change). A value computed from a few stories only (a story, its page, one row of the
+story list) is *tagged* with their ids and kept: the changes feed, written in the same transaction as
+every change of a story (see ``docs/changes.md``), says which stories the commits since the last check
+touched, and only the values tagged with one of those are dropped. An entry of a kind the cache does
+not know, a coarse one (a correction, a recluster) or a long run of them drops everything, as before.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 import numpy as np
 
+from ..model import Change
 from ..store import Store, is_postgres, open_store
 
-__all__ = ["StoreCache", "VectorIndex"]
+__all__ = ["StoreCache", "VectorIndex", "stories_changed"]
 
 T = TypeVar("T")
 _MISSING = object()
+MAX_CHANGES = 1000  # more changes than this between two checks: drop everything rather than read them all
+
+# The story ids each kind of change names (docs/changes.md); kinds not listed drop every value.
+_STORY_FIELDS: dict[str, tuple[str, ...]] = {
+    "article.stored": ("story_id",),
+    "story.created": ("story_id",),
+    "article.moved": ("from", "to"),
+    "story.merged": ("from", "into"),
+    "story.split": ("story_id", "new_story"),
+    "story.removed": ("story_id", "into"),
+    "article.copy": ("story_id",),
+}
+
+
+def stories_changed(changes: Iterable[Change]) -> set[str] | None:
+    """Return the ids of the stories ``changes`` touched, or None when one of them may have touched any."""
+    out: set[str] = set()
+    for ch in changes:
+        fields = _STORY_FIELDS.get(ch.kind)
+        if fields is None:
+            return None
+        out.update(str(ch.data[f]) for f in fields if ch.data.get(f))
+    return out
 
 
 class StoreCache:
-    """An LRU of values computed from the store, emptied when the store's change counter moves.
+    """An LRU of values computed from the store, kept until a commit may have changed them.
 
+    Untagged values live until the store's change counter moves; tagged ones (:meth:`get` with
+    ``tagged=True``, :meth:`put` with ``tags``) until a change touches one of their stories.
     Concurrent misses on one key compute it once (the others wait for that value).
     """
 
-    def __init__(self, store_path: str, *, size: int = 2048) -> None:
+    def __init__(self, store_path: str, *, size: int = 4096) -> None:
         self.size = size
-        self._watch: Any
-        if is_postgres(store_path):  # its data_version() is a counter each write transaction moves
-            self._watch = open_store(store_path)
-        else:
-            self._watch = sqlite3.connect(store_path, check_same_thread=False, isolation_level=None)
+        self._watch: Store = open_store(store_path, check_same_thread=False)
+        self._sqlite = not is_postgres(store_path)
         self._lock = threading.Lock()
         self._generation: int | None = None
-        self._values: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self._cursor = 0  # the changes feed read up to here (set at the first check)
+        # key -> (generation it was computed in, the stories it depends on or None for "everything", value)
+        self._values: OrderedDict[Hashable, tuple[int, frozenset[str] | None, Any]] = OrderedDict()
         self._flights: dict[Hashable, threading.Lock] = {}
         self.hits = 0
         self.misses = 0
+        self.kept = 0  # tagged values that outlived a change of the store
 
     def generation(self) -> int:
-        """Return the store's change counter now (and forget every value from before it moved)."""
+        """Return the store's change counter now (and forget every value a commit since may have changed)."""
         with self._lock:
             return self._check()
 
     def _check(self) -> int:
-        if isinstance(self._watch, sqlite3.Connection):
-            (value,) = self._watch.execute("PRAGMA data_version").fetchone()
+        if self._generation is None:  # the feed's head before the counter: a commit between is read again later
+            self._cursor = self._watch.changes_head()
+        if self._sqlite:
+            (value,) = self._watch.db.execute("PRAGMA data_version").fetchone()  # type: ignore[attr-defined]
         else:
-            value = self._watch.data_version()
+            value = self._watch.data_version()  # type: ignore[attr-defined]
         if value != self._generation:
+            first = self._generation is None
             self._generation = value
-            self._values.clear()
+            if not first:
+                self._forget(self._changed())
         return int(value)
 
+    def _changed(self) -> set[str] | None:
+        changes = self._watch.changes_after(self._cursor, limit=MAX_CHANGES + 1)
+        if changes:
+            self._cursor = changes[-1].cursor
+        if len(changes) > MAX_CHANGES:
+            self._cursor = self._watch.changes_head()
+            return None
+        return stories_changed(changes)
+
+    def _forget(self, stories: set[str] | None) -> None:
+        if stories is None:
+            self._values.clear()
+            return
+        for key in [k for k, (_, tags, _) in self._values.items() if tags is None or tags & stories]:
+            del self._values[key]
+        self.kept += len(self._values)
+
+    def _valid(self, found: tuple[int, frozenset[str] | None, Any] | None, generation: int) -> bool:
+        return found is not None and (found[1] is not None or found[0] == generation)
+
     def peek(self, key: Hashable) -> Any:
-        """Return the value cached for ``key`` in the current generation, or ``MISSING``."""
+        """Return the value cached for ``key`` (still valid now), or ``MISSING``."""
         with self._lock:
             generation = self._check()
             found = self._values.get(key)
-            if found is not None and found[0] == generation:
+            if self._valid(found, generation):
                 self._values.move_to_end(key)
                 self.hits += 1
-                return found[1]
+                return found[2]  # type: ignore[index]
             return _MISSING
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """Return the value for ``key``, computing it (once, however many threads ask) on a miss."""
+    def put(self, key: Hashable, value: Any, *, generation: int, tags: Iterable[str] | None = None) -> bool:
+        """Keep ``value`` for ``key`` if no commit came since ``generation`` (when it was computed); return
+        whether it was kept. With ``tags`` (story ids) it outlives changes that touch none of them."""
+        with self._lock:
+            if self._check() != generation:
+                return False
+            self._values[key] = (generation, None if tags is None else frozenset(tags), value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+            return True
+
+    def get(self, key: Hashable, compute: Callable[[], Any], *, tagged: bool = False) -> Any:
+        """Return the value for ``key``, computing it (once, however many threads ask) on a miss.
+
+        With ``tagged``, ``compute`` returns ``(value, story_ids)``: the value depends on those stories only.
+        """
         value = self.peek(key)
         if value is not _MISSING:
-            return value  # type: ignore[no-any-return]
+            return value
         with self._lock:
             generation = self._check()
             flight = self._flights.setdefault(key, threading.Lock())
         with flight:
             with self._lock:
                 found = self._values.get(key)
-                if found is not None and found[0] == self._check():
-                    return found[1]  # type: ignore[no-any-return]
+                if self._valid(found, self._check()):
+                    return found[2]  # type: ignore[index]
             try:
-                value = compute()
+                result = compute()
+                value, tags = result if tagged else (result, None)
                 with self._lock:
                     self.misses += 1
-                    # A commit while computing may have made the value stale: keep it only if none came.
-                    if self._check() == generation:
-                        self._values[key] = (generation, value)
-                        while len(self._values) > self.size:
-                            self._values.popitem(last=False)
+                # A commit while computing may have made the value stale: it is kept only if none came.
+                self.put(key, value, generation=generation, tags=tags)
             finally:
                 with self._lock:
                     self._flights.pop(key, None)
-        return value  # type: ignore[no-any-return]
+        return value
 
     def close(self) -> None:
         with self._lock:

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EncoderError, EncoderMismatch, MissingDependency
 from ..model import RawDocument, Rejection, content_hash
@@ -17,7 +17,9 @@ from ..sources import max_article_bytes, read_path
 from ..sources._readers import record_to_document
 from ..store import Store
 from ..views import article_json
-from ._state import WebState
+
+if TYPE_CHECKING:
+    from ._writer import LocalWriter
 
 __all__ = ["Batch", "FIELDS", "batch_from_records", "batch_from_upload", "field_problem", "json_type", "run_batch"]
 
@@ -167,7 +169,7 @@ def batch_from_upload(
     return batch
 
 
-def run_batch(state: WebState, batch: Batch) -> tuple[int, dict[str, Any]]:
+def run_batch(state: LocalWriter, batch: Batch) -> tuple[int, dict[str, Any]]:
     """Ingest ``batch`` through the pipeline; return the HTTP status and ``{"results", "report"}``.
 
     Each posted item has one result, in the order posted: ``{"index", "status": "stored" |
@@ -177,7 +179,7 @@ def run_batch(state: WebState, batch: Batch) -> tuple[int, dict[str, Any]]:
     (The pipeline already rejects a record that fails in cleaning, embedding or scoring on its own;
     the retry covers what fails for a whole batch, such as its store writes.)
     """
-    store = state.writer
+    store = state.store
     with state.write_lock:
         report = IngestReport()
         for r in batch.rejected:
@@ -187,19 +189,14 @@ def run_batch(state: WebState, batch: Batch) -> tuple[int, dict[str, Any]]:
         with store.transaction():
             for r in batch.rejected:
                 store.add_rejection(r)
-        stories_before = store.story_ids() if batch.documents else set()
         _ingest(state, batch.documents, report)
-        if batch.documents:  # across retries, as Pipeline.ingest_documents counts them for one run
-            stories_after = store.story_ids()
-            report.new_stories = stories_after - stories_before
-            report.touched_stories = (report.touched_stories & stories_after) | report.new_stories
         report.read = len(batch.documents) + len(batch.rejected)
         results = _results(state, batch, report)
     everything_stored = bool(results) and all(r["status"] == "stored" for r in results)
     return (201 if everything_stored else 207), {"results": results, "report": report.as_dict()}
 
 
-def _ingest(state: WebState, docs: Sequence[RawDocument], report: IngestReport) -> None:
+def _ingest(state: LocalWriter, docs: Sequence[RawDocument], report: IngestReport) -> None:
     """Ingest ``docs`` into ``report``; when the batch fails, retry one by one, rejecting each item that fails.
 
     Call with the write lock held. Errors of the whole server (the encoder, a missing dependency)
@@ -207,7 +204,7 @@ def _ingest(state: WebState, docs: Sequence[RawDocument], report: IngestReport) 
     """
     if not docs:
         return
-    store = state.writer
+    store = state.store
     before = {d.id for d in docs if store.has_article(d.id)}
     try:
         _ingest_once(state, docs, report)
@@ -226,6 +223,8 @@ def _ingest(state: WebState, docs: Sequence[RawDocument], report: IngestReport) 
             membership = store.membership(doc.id)
             report.results.append(RecordResult(doc.origin, doc.id, "stored",
                                                story_id=membership["story_id"] if membership else None))
+            if membership:
+                report.touched_stories.add(membership["story_id"])
         else:
             try:
                 _ingest_once(state, [doc], report)
@@ -236,7 +235,7 @@ def _ingest(state: WebState, docs: Sequence[RawDocument], report: IngestReport) 
         seen.add(doc.id)
 
 
-def _ingest_once(state: WebState, docs: Sequence[RawDocument], report: IngestReport) -> None:
+def _ingest_once(state: LocalWriter, docs: Sequence[RawDocument], report: IngestReport) -> None:
     attempt = IngestReport()
     ok = False
     try:
@@ -266,8 +265,8 @@ def _reject_failed(store: Store, doc: RawDocument, report: IngestReport) -> None
         log.warning("could not record the rejection of %r", doc.id, exc_info=True)
 
 
-def _results(state: WebState, batch: Batch, report: IngestReport) -> list[dict[str, Any]]:
-    store = state.writer
+def _results(state: LocalWriter, batch: Batch, report: IngestReport) -> list[dict[str, Any]]:
+    store = state.store
     stored = set(report.stored)
     known = {d.id: d for d in report.known}
     rejected_by_id = {r.id: r for r in report.rejected if r.id}

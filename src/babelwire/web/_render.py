@@ -93,7 +93,7 @@ def query_string(params: dict[str, Any], **changes: Any) -> str:
 def environment() -> jinja2.Environment:
     """Return the Jinja2 environment (autoescape on for everything)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,  # no stat per page
         trim_blocks=True, lstrip_blocks=True,
     )
     env.filters.update(safe_url=safe_url, when=when, clock=clock, lang_name=lang_name, highlight=highlight,

@@ -6,10 +6,10 @@ import asyncio
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import numpy as np
@@ -18,10 +18,9 @@ from ..errors import StoreError
 from ..search import Searcher
 from ..signals import Encoder, get_encoder
 from ..store import Store, open_store
-from ._cache import StoreCache, VectorIndex
-
-if TYPE_CHECKING:
-    from ..pipeline import Pipeline
+from ..views import story_from_members
+from ._cache import MISSING, StoreCache, VectorIndex
+from ._writer import LocalWriter, RemoteWriter, Writer
 
 __all__ = ["WebState", "WebConfig"]
 
@@ -37,16 +36,18 @@ class WebConfig:
     token: str | None
     read_token: str | None
     max_upload_bytes: int
-    read_threads: int = 4
+    read_threads: int = 2
     max_article_mb: float | None = None  # None: the readers' default (5 MiB)
+    writer_address: str | None = None  # a writer process's socket (see ``_writer``); None: write in this process
+    writer_key: bytes | None = None
 
 
 class WebState:
     """Stores and models shared by the request handlers.
 
     Reads borrow a pooled SQLite connection each (WAL lets them run while a
-    write is in progress); writes go through a single :class:`Pipeline`
-    under a lock, rebuilt when another process has added articles meanwhile.
+    write is in progress); writes go to ``ingester``: a :class:`LocalWriter` (one pipeline in this process,
+    under a lock) or, under ``babelwire serve``, a :class:`RemoteWriter` handing them to the writer process.
     What every page reads (story lists, facets, stories, articles, search results) is kept in
     ``cache`` until the store's change counter moves; ``vectors`` holds the article vectors that
     search and explanations rank, topped up with each write's new articles.
@@ -62,10 +63,11 @@ class WebState:
         self._idle: list[Store] = []
         self._opened: list[Store] = []
         self._open_lock = threading.Lock()
-        self.write_lock = threading.Lock()
         self.writer = open_store(store_path, check_same_thread=False)  # creates and migrates the store
         self._opened.append(self.writer)
-        self._pipeline: Pipeline | None = None
+        self.ingester: Writer = (
+            RemoteWriter(config.writer_address, config.writer_key or b"") if config.writer_address
+            else LocalWriter(self.writer, lambda: self.encoder))
         self._searcher: Searcher | None = None
         self.cache = StoreCache(store_path)
         self.vectors = VectorIndex()
@@ -119,9 +121,10 @@ class WebState:
         with self.reading() as store:
             return fn(store)
 
-    def cached(self, key: object, fn: Callable[[Store], T]) -> T:
-        """Return ``fn(store)`` from the cache, computing it with a read connection on a miss."""
-        return self.cache.get(key, lambda: self.read(fn))
+    def cached(self, key: Hashable, fn: Callable[[Store], Any], tagged: bool = False) -> Any:
+        """Return ``fn(store)`` from the cache, computing it with a read connection on a miss (``tagged``:
+        ``fn`` returns ``(value, story_ids)``, see :meth:`StoreCache.get`)."""
+        return self.cache.get(key, lambda: self.read(fn), tagged=tagged)
 
     def _limiter(self, write: bool) -> Any:
         loop = asyncio.get_running_loop()
@@ -155,39 +158,34 @@ class WebState:
     ) -> list[dict[str, Any]]:
         """Return ``store.stories(...)`` for the filters, sliced from a kept window when it can.
 
-        Every list page and API page of the first ``STORY_WINDOW`` stories shares one query for them,
-        so a write costs one list query to refresh, not one per page.
+        Every list page and API page of the first ``STORY_WINDOW`` stories shares one query for their rows;
+        each story's part of the list is kept on its own (tagged with its id), so after a write only the
+        stories it touched are read again.
         """
         if offset + limit > STORY_WINDOW:
             return store.stories(lang=lang, source=source, since=since, until=until, limit=limit, offset=offset)
-        window: list[dict[str, Any]] = self.cache.get(
-            ("story-window", lang, source, since, until),
-            lambda: store.stories(lang=lang, source=source, since=since, until=until, limit=STORY_WINDOW))
-        return window[offset : offset + limit]
+        generation = self.cache.generation()
+        rows: list[tuple[str, str]] = self.cache.get(
+            ("story-rows", lang, source, since, until),
+            lambda: store.story_rows(lang=lang, source=source, since=since, until=until, limit=STORY_WINDOW))
+        rows = rows[offset : offset + limit]
+        found = {sid: self.cache.peek(("story-dict", sid, headline)) for sid, headline in rows}
+        missing = [sid for sid, value in found.items() if value is MISSING]
+        if missing:
+            members = store.story_members_of(missing)  # one query for all the stories not kept
+            for sid, headline in rows:
+                if found[sid] is MISSING:
+                    found[sid] = story_from_members(sid, headline, members.get(sid, []))
+                    self.cache.put(("story-dict", sid, headline), found[sid], generation=generation, tags=(sid,))
+        return [found[sid] for sid, _ in rows]
 
     def warm(self) -> None:
         """Load what the first write and the first explanation would otherwise wait for (run in a thread)."""
         try:
-            with self.write_lock:
-                self.pipeline().clusterer  # noqa: B018 - the clusterer restores from the store on first use
-                self.written(True)
+            self.ingester.warm()
             self.read(self.article_vectors)
         except Exception:  # noqa: BLE001 - warming is an optimisation; the request path reports errors
             log.warning("could not warm the web app's state", exc_info=True)
-
-    def pipeline(self) -> Pipeline:
-        """Return the writer's pipeline; call with ``write_lock`` held."""
-        from ..pipeline import Pipeline
-
-        if self._pipeline is None:  # the pipeline itself notices when another process wrote
-            self._pipeline = Pipeline(self.writer, encoder=self.encoder)
-        return self._pipeline
-
-    def written(self, ok: bool) -> None:
-        """Record that the pipeline's write left the store as its clusterer knows it (``ok``),
-        or drop the pipeline after a failed write (its clusterer may hold articles rolled back)."""
-        if not ok:
-            self._pipeline = None
 
     def close(self) -> None:
         """Close every connection the app opened."""
@@ -196,4 +194,5 @@ class WebState:
                 store.close()
             self._opened.clear()
             self._idle.clear()
+        self.ingester.close()
         self.cache.close()

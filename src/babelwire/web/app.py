@@ -17,6 +17,7 @@ from ..signals import Encoder
 from ..sources import DEFAULT_MAX_ARTICLE_MB
 from ._guard import Guard
 from ._state import WebConfig, WebState
+from ._writer import ADDRESS_ENV, KEY_ENV
 from .errors import install_error_handlers
 
 __all__ = ["create_app", "app_from_settings"]
@@ -49,6 +50,7 @@ def create_app(
     read_token: str | None = None,
     max_upload_mb: float | None = None,
     max_article_mb: float | None = None,
+    writer_address: str | None = None,
 ) -> FastAPI:
     """Return the web app serving the store at ``store_path`` (created if missing).
 
@@ -58,12 +60,19 @@ def create_app(
     each posted article or uploaded file over the article limit is that item's rejection.
     Without a write token the write endpoints answer 403. ``app.state.babelwire.close()``
     closes the store connections (the app's shutdown does it too).
+
+    Posted batches run in this process unless ``writer_address`` (else ``BABELWIRE_WRITER``, set by
+    ``babelwire serve``) names a writer process's socket (see ``babelwire.web._writer``); its key comes in
+    ``BABELWIRE_WRITER_KEY``.
     """
+    writer_address = writer_address or os.environ.get(ADDRESS_ENV) or None
     config = WebConfig(
         token=token if token is not None else settings.get("token"),
         read_token=read_token if read_token is not None else settings.get("read_token"),
         max_upload_bytes=int(float(max_upload_mb or settings.get("max_upload_mb") or 10) * (1 << 20)),
         max_article_mb=float(max_article_mb or settings.get("max_article_mb") or DEFAULT_MAX_ARTICLE_MB),
+        writer_address=writer_address,
+        writer_key=bytes.fromhex(os.environ.get(KEY_ENV, "")) if writer_address else None,
     )
     state = WebState(str(store_path or settings.get("db")), encoder=encoder, config=config)
 

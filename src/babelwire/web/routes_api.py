@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,7 +14,7 @@ from ..store import Store
 from ..views import article_json, explain_article
 from ._cache import MISSING
 from ._ids import id_from_raw, path_id, raw_rest
-from ._ingest import Batch, batch_from_records, batch_from_upload, json_type, run_batch
+from ._ingest import Batch, batch_from_records, batch_from_upload, json_type
 from ._json import load_json
 from .auth import require_read, require_write
 from .errors import ApiError, error_payload
@@ -87,12 +87,19 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
-async def cached_json(request: Request, key: tuple[Any, ...], fn: Callable[[Store], Any]) -> Response:
-    """Return ``fn(store)`` as JSON, kept in the app's cache until the store changes."""
+async def cached_json(request: Request, key: tuple[Any, ...], fn: Callable[[Store], Any],
+                      *, tags: Callable[[Any], Iterable[str]] | None = None) -> Response:
+    """Return ``fn(store)`` as JSON, kept in the app's cache until the store changes (with ``tags``: until a
+    change touches one of the stories ``tags(value)`` names)."""
     state = request.app.state.babelwire
     body = state.cache.peek(key)
     if body is MISSING:  # compute off the event loop
-        body = await state.in_reader(state.cached, key, lambda store: _json_bytes(fn(store)))
+
+        def compute(store: Store) -> Any:
+            value = fn(store)
+            return (_json_bytes(value), tags(value)) if tags is not None else _json_bytes(value)
+
+        body = await state.in_reader(state.cached, key, compute, tags is not None)
     return Response(body, media_type="application/json")
 
 
@@ -122,7 +129,8 @@ async def get_story(request: Request, story_id: str) -> Response:
     The id as its link writes it (see `/stories/{id}`), or percent-encoded.
     """
     sid = path_id(request, "/api/stories/")
-    return await cached_json(request, ("api-story", sid), lambda store: store.story(sid))
+    return await cached_json(request, ("api-story", sid), lambda store: store.story(sid),
+                             tags=lambda story: (sid, story["id"]))
 
 
 @router.get("/articles", dependencies=reads, responses=ERRORS, summary="List articles",
@@ -218,7 +226,7 @@ async def post_articles(request: Request) -> JSONResponse:
     """
     batch = await read_batch(request)
     state = request.app.state.babelwire
-    status, body = await state.in_writer(run_batch, state, batch)
+    status, body = await state.in_writer(state.ingester.ingest, batch)
     if not body["results"]:
         reasons = "; ".join(f"{r['origin']}: {r['reason']}" for r in body["report"]["skipped"])
         return JSONResponse(error_payload("rejected_input", f"nothing stored: {reasons or 'no articles found'}"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,7 +14,6 @@ from ..store import Store
 from ..views import story_view
 from ._cache import MISSING
 from ._ids import path_id
-from ._ingest import run_batch
 from ._render import render, render_html
 from .auth import SESSION_COOKIE, check_write_token, read_allowed, same_token, session_value
 from .errors import ApiError
@@ -36,8 +35,10 @@ router = APIRouter(include_in_schema=False)
 pages = [Depends(page_read)]
 
 
-async def cached_page(request: Request, name: str, fn: Callable[[Store], dict[str, Any]]) -> Response:
-    """Return the page ``name`` rendered with ``fn(store)``, the HTML kept until the store changes.
+async def cached_page(request: Request, name: str, fn: Callable[[Store], dict[str, Any]],
+                      *, tags: Callable[[dict[str, Any]], Iterable[str]] | None = None) -> Response:
+    """Return the page ``name`` rendered with ``fn(store)``, the HTML kept until the store changes (with
+    ``tags``: until a change touches one of the stories ``tags(context)`` names).
 
     The key is the page's path and query, so each filter and page number is its own entry.
     """
@@ -45,7 +46,13 @@ async def cached_page(request: Request, name: str, fn: Callable[[Store], dict[st
     key = ("page", request.url.path, request.url.query)
     html = state.cache.peek(key)
     if html is MISSING:
-        html = await state.in_reader(state.cached, key, lambda store: render_html(request, name, **fn(store)))
+
+        def compute(store: Store) -> Any:
+            context = fn(store)
+            html = render_html(request, name, **context)
+            return (html, tags(context)) if tags is not None else html
+
+        html = await state.in_reader(state.cached, key, compute, tags is not None)
     return HTMLResponse(html)
 
 
@@ -86,7 +93,8 @@ async def story_page(request: Request, story_id: str) -> Response:
 
     sid = path_id(request, "/stories/")
     return await cached_page(request, "story.html",
-                             lambda store: {"story": story_view(store, sid), "chart": story_chart(store, sid)})
+                             lambda store: {"story": story_view(store, sid), "chart": story_chart(store, sid)},
+                             tags=lambda context: (sid, context["story"]["id"]))
 
 
 @router.get("/articles/{article_id:path}", dependencies=pages)
@@ -139,7 +147,7 @@ async def ingest_submit(request: Request) -> Response:
             return render(request, "ingest.html", status=exc.status, outcome=None,
                           error={"code": exc.code, "message": exc.message}, form=kept)
         state = request.app.state.babelwire
-        status, outcome = await state.in_writer(run_batch, state, batch)
+        status, outcome = await state.in_writer(state.ingester.ingest, batch)
         report = outcome["report"]
         if status != 201:  # a page has no multi-status: 200 when something was stored or known, else 422
             status = 200 if report["stored"] or report["already_known"] else 422

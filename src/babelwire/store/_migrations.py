@@ -438,26 +438,29 @@ _STORY_STATS = """(SELECT count(*), min(a.published), max(a.published), max(a.se
 
 def _story_joins(story: str, article: str) -> str:
     """Return the UPDATE that counts article ``article`` into story ``story``: compares, no member is read."""
-    # SQLite's min(x, y) is NULL when either is: coalesce keeps the other (an undated member, a first member)
+    # scalar look-ups by primary key, not UPDATE ... FROM (SQLite 3.33); min(x, y) is NULL when either is:
+    # coalesce keeps the other (an undated member, a first member)
+    pub, seq = (f"(SELECT {col} FROM articles WHERE id = {article})" for col in ("published", "seq"))
     return f"""UPDATE stories SET article_count = article_count + 1,
-                   first_pub = coalesce(min(first_pub, a.published), first_pub, a.published),
-                   last_pub = coalesce(max(last_pub, a.published), last_pub, a.published),
-                   newest_seq = coalesce(max(newest_seq, a.seq), newest_seq, a.seq)
-               FROM articles a WHERE a.id = {article} AND stories.id = {story};"""
+                   first_pub = coalesce(min(first_pub, {pub}), first_pub, {pub}),
+                   last_pub = coalesce(max(last_pub, {pub}), last_pub, {pub}),
+                   newest_seq = coalesce(max(newest_seq, {seq}), newest_seq, {seq})
+               WHERE id = {story} AND EXISTS (SELECT 1 FROM articles WHERE id = {article});"""
 
 
 def _story_leaves(story: str, article: str) -> str:
     """Return the UPDATE that takes article ``article`` out of story ``story``: a bound it held is read again
     from the members left (through ``memberships_story``), any other is kept."""
+    pub, seq = (f"(SELECT {col} FROM articles WHERE id = {article})" for col in ("published", "seq"))
     members = "FROM memberships m JOIN articles x ON x.id = m.article_id WHERE m.story_id = stories.id"
     return f"""UPDATE stories SET article_count = article_count - 1,
-                   first_pub = CASE WHEN a.published <= first_pub THEN (SELECT min(x.published) {members})
+                   first_pub = CASE WHEN {pub} <= first_pub THEN (SELECT min(x.published) {members})
                                ELSE first_pub END,
-                   last_pub = CASE WHEN a.published >= last_pub THEN (SELECT max(x.published) {members})
+                   last_pub = CASE WHEN {pub} >= last_pub THEN (SELECT max(x.published) {members})
                               ELSE last_pub END,
-                   newest_seq = CASE WHEN a.seq >= newest_seq THEN (SELECT max(x.seq) {members})
+                   newest_seq = CASE WHEN {seq} >= newest_seq THEN (SELECT max(x.seq) {members})
                                 ELSE newest_seq END
-               FROM articles a WHERE a.id = {article} AND stories.id = {story};"""
+               WHERE id = {story} AND EXISTS (SELECT 1 FROM articles WHERE id = {article});"""
 
 
 @migration

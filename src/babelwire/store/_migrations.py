@@ -546,6 +546,7 @@ def m013_facet_counts(db: sqlite3.Connection) -> None:
     )
 
     def count(sign: str, row: str) -> str:
+        """Return the statements counting trigger row ``row`` (``new``/``old``) in (``+``) or out (``-``)."""
         if sign == "+":
             return "".join(
                 f"""INSERT INTO facet_counts (facet, value, articles) SELECT '{col}', {row}.{col}, 1

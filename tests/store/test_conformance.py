@@ -7,8 +7,10 @@ the session's embedded server (``pg_url`` in tests/conftest.py).
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +18,13 @@ import pytest
 from babelwire import views
 from babelwire.errors import NotFound
 from babelwire.model import Article, Rejection
+from babelwire.pipeline import Pipeline
 from babelwire.signals.profile import ArticleSignals
 from babelwire.store import PostgresStore, SqliteStore, StoreInterface
+
+from .stories_reference import assert_stats_right, old_story_rows, old_value_counts, sql
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
 
 BACKENDS = {
     "sqlite": lambda request: SqliteStore(request.getfixturevalue("tmp_path") / "conformance.db"),
@@ -407,3 +414,158 @@ def test_stories_of_many_articles(backend):
     assert backend.stories_of([]) == {}
     many = [f"x{i}" for i in range(1200)] + ["b"]  # more ids than one query binds
     assert backend.stories_of(many) == {"b": "s1"}
+
+
+# -- the story summaries and facet counts the store keeps (m012_story_stats, m013_facet_counts) -----------
+def _filters(rng: random.Random, ids: list[str], langs: list[str], sources: list[str], dates: list[str]) -> list[dict]:
+    """Return story_rows filter combinations: each filter alone, pages, and a few random mixes."""
+    fixed: list[dict] = [{}, {"limit": 3}, {"limit": 2, "offset": 1}, {"offset": 2}, {"limit": 0},
+                         {"article_ids": []}, {"article_ids": ["nope"]}]
+    fixed += [{"lang": la} for la in langs] + [{"source": so} for so in sources]
+    fixed += [{"since": d} for d in dates] + [{"until": d} for d in dates]
+    for _ in range(12):
+        kw: dict = {}
+        if rng.random() < 0.4:
+            kw["article_ids"] = rng.sample(ids, min(len(ids), rng.randint(1, 5)))
+        for key, values in (("lang", langs), ("source", sources), ("since", dates), ("until", dates)):
+            if rng.random() < 0.35:
+                kw[key] = rng.choice(values)
+        if rng.random() < 0.5:
+            kw["limit"], kw["offset"] = rng.randint(1, 6), rng.randint(0, 3)
+        fixed.append(kw)
+    return fixed
+
+
+def _lists_as_before(s, seed: int = 0) -> None:
+    """Assert the kept summaries equal a from-scratch grouping, and the story list and facets what the old
+    queries give, for a spread of filters."""
+    assert_stats_right(s)
+    ids = [r["id"] for r in s.article_rows()]
+    langs = sorted({v for (v,) in sql(s, "SELECT lang FROM articles WHERE lang IS NOT NULL")}) + ["xx"]
+    sources = sorted({v for (v,) in sql(s, "SELECT source FROM articles")}) + ["nowhere"]
+    dates = sorted({v for (v,) in sql(s, "SELECT published FROM articles WHERE published IS NOT NULL")})
+    dates = [*dates[:: max(1, len(dates) // 4)], "2022-02-03", "1999-01-01", "2099-01-01"]
+    for kw in _filters(random.Random(seed), ids, langs, sources, dates):
+        assert s.story_rows(**kw) == old_story_rows(s, **kw), kw
+    for col in ("lang", "source"):
+        assert s.value_counts(col) == old_value_counts(s, col), col
+
+
+def test_story_summaries_follow_every_write(backend):
+    dates = ["2022-02-03", "2022-02-01", None, "2022-02-05", "2022-02-01", "2022-02-04", None, "2022-02-02"]
+    with backend.transaction():
+        for n, d in enumerate(dates, 1):
+            backend.add_article(_article(f"a{n}", published=d, lang=("en", "de", None)[n % 3], source=f"s{n % 2}"),
+                                embed_hash=f"h{n}")
+        for sid in ("s1", "s2", "s3", "s-empty"):  # the story rows first, as the pipeline writes them
+            backend.upsert_story(sid, f"Headline {sid}")
+        for n in range(1, 9):
+            backend.assign(f"a{n}", "s1" if n <= 3 else "s2" if n <= 6 else "s3", score=0.5, evidence={})
+    _lists_as_before(backend)
+    assert "s-empty" not in {i for i, _ in backend.story_rows()}  # no members: not listed
+    assert backend.story_rows(limit=1) == [("s2", "Headline s2")]  # its last date, 2022-02-05, is the newest
+
+    def raw(query: str, *params) -> None:
+        with backend.transaction():
+            sql(backend, query, params)
+
+    steps = [
+        lambda: backend.assign("a4", "s1", score=0.5, evidence={}),  # s2's last date moves to s1
+        lambda: backend.assign("a8", "s2", score=0.5, evidence={}),  # s3's newest article moves
+        lambda: backend.assign("a7", "s-empty", score=0.5, evidence={}),  # s3 is left empty, s-empty has one
+        lambda: raw("UPDATE memberships SET story_id = 's1' WHERE story_id = 's2'"),  # many rows, one statement
+        lambda: raw("UPDATE articles SET published = '2022-03-01' WHERE id = 'a2'"),  # s1's first date, later
+        lambda: raw("UPDATE articles SET published = NULL WHERE id = 'a1'"),
+        lambda: raw("UPDATE articles SET published = '2021-12-31' WHERE id = 'a7'"),  # an undated one dated
+        lambda: raw("UPDATE articles SET seq = 100 WHERE id = 'a3'"),
+        lambda: raw("UPDATE articles SET lang = 'fr', source = 'elsewhere' WHERE id = 'a5'"),
+        lambda: raw("DELETE FROM memberships WHERE article_id = 'a4'"),
+        lambda: raw("DELETE FROM articles WHERE id = 'a8'"),  # its membership goes with it (ON DELETE CASCADE)
+        lambda: raw("UPDATE memberships SET story_id = CASE WHEN story_id = 's1' THEN 's-empty' ELSE 's1' END"),
+        lambda: raw("DELETE FROM memberships WHERE story_id = 's1'"),
+        lambda: backend.drop_empty_stories(),
+        lambda: (backend.upsert_story("s3", "Again"), backend.assign("a4", "s3", score=None, evidence={})),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        _lists_as_before(backend, seed=n)
+    assert [i for i, _ in backend.story_rows()] == ["s-empty", "s3"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_story_rows_equal_the_grouped_query_on_a_random_store(backend, seed):
+    rng = random.Random(seed)
+    days = [f"2022-02-{d:02d}" for d in range(1, 8)] + [f"2022-02-0{d}T{h:02d}:00:00" for d in (2, 5) for h in (3, 9)]
+    stories = [f"s{k}" for k in range(12)]
+    articles: list[str] = []
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            aid = f"r{len(articles)}"
+            backend.add_article(_article(aid, published=rng.choice([*days, None]), lang=rng.choice(["en", "de", "bg"]),
+                                         source=rng.choice(["x", "y", "z", "w"])), embed_hash=f"h{aid}")
+            articles.append(aid)
+            if rng.random() < 0.9:
+                backend.assign(aid, rng.choice(stories), score=rng.random(), evidence={})
+
+    with backend.transaction():
+        for sid in stories:
+            backend.upsert_story(sid, f"Headline {sid}")
+        add(40)
+    _lists_as_before(backend, seed)
+    for round_ in range(4):
+        with backend.transaction():
+            for _ in range(12):
+                op = rng.random()
+                live = [r[0] for r in sql(backend, "SELECT id FROM articles")]
+                aid = rng.choice(live)
+                if op < 0.35:  # a move (or a first membership)
+                    backend.assign(aid, rng.choice(stories), score=None, evidence={})
+                elif op < 0.5:  # a merge: one story's members all into another, in one statement
+                    a, b = rng.sample(stories, 2)
+                    sql(backend, "UPDATE memberships SET story_id = %s WHERE story_id = %s", (a, b))
+                elif op < 0.65:
+                    sql(backend, "UPDATE articles SET published = %s WHERE id = %s", (rng.choice([*days, None]), aid))
+                elif op < 0.75:
+                    sql(backend, "DELETE FROM memberships WHERE article_id = %s", (aid,))
+                elif op < 0.85:
+                    sql(backend, "DELETE FROM articles WHERE id = %s", (aid,))
+                else:
+                    add(2)
+        _lists_as_before(backend, seed * 10 + round_)
+
+
+def test_story_summaries_follow_the_pipelines_merges_splits_moves_and_corrections(backend):
+    from babelwire.cluster.merge import StoryChange
+
+    p = Pipeline(backend, encoder="fake", batch_size=8)
+    files = sorted(EXAMPLES.iterdir())
+    p.ingest(files[:24])  # with its own passes (merge, split, reassign) over the stories each batch touched
+    _lists_as_before(backend)
+    c = p.clusterer
+
+    def by_size() -> list[str]:
+        return sorted(backend.story_ids(), key=lambda sid: (-len(backend.story_members(sid)), sid))
+
+    keep, gone = sorted(by_size()[:2], key=lambda sid: backend.story_members(sid)[0]["id"])
+    moved = [m["id"] for m in backend.story_members(gone)]
+    c.move_many(moved, keep)  # a merge, made in the clusterer and written as a pass writes it
+    p._apply([StoryChange("merge", keep, gone, moved, 0.9)])
+    assert not backend.story_members(gone)
+    _lists_as_before(backend, 1)
+    first, last = by_size()[0], by_size()[-1]
+    newest = max(backend.story_members(first), key=lambda m: m["published"] or "")["id"]
+    c.move(newest, last)  # a reassign's move, of the member holding the story's last date
+    p._apply([StoryChange("move", first, last, [newest], 0.2)])
+    _lists_as_before(backend, 2)
+    p.ingest(files[24:])
+    _lists_as_before(backend, 3)
+    ids = [r["id"] for r in backend.article_rows()]
+    p.link(ids[0], ids[-1])
+    _lists_as_before(backend, 4)
+    p.unlink(ids[1])
+    _lists_as_before(backend, 5)
+    p.split(by_size()[0])
+    _lists_as_before(backend, 6)
+    p.recluster()
+    _lists_as_before(backend, 7)

@@ -14,7 +14,7 @@ from babelwire.model import Change, Rejection, SourceState
 from babelwire.pipeline import Pipeline
 from babelwire.signals import get_encoder
 from babelwire.store import PostgresStore, SqliteStore
-from babelwire.store._copy import TABLES, copy_store, store_tables, table_rows
+from babelwire.store._copy import DERIVED, TABLES, copy_store, store_tables, table_rows
 from babelwire.tracking.alerts import add_alert, evaluate
 
 
@@ -46,15 +46,26 @@ def _all_rows(store) -> dict[str, list[tuple]]:
 
 
 def test_the_copy_knows_every_table_of_both_backends(tmp_path, pg_store):
+    # every column is copied or derived again by the target's triggers, and never both
+    schema = {t: set(cols) for t, cols in TABLES}
+    for table, cols in DERIVED.items():
+        assert not schema.get(table, set()) & set(cols), table
+        schema.setdefault(table, set()).update(cols)
     with SqliteStore(tmp_path / "s.db") as s:
-        assert store_tables(s) == {t for t, _ in TABLES}
-        for table, columns in TABLES:  # and every column
-            assert {r[1] for r in s.db.execute(f"PRAGMA table_info({table})")} == set(columns), table
-    assert store_tables(pg_store) == {t for t, _ in TABLES}
-    for table, columns in TABLES:
+        assert store_tables(s) == set(schema)
+        for table, columns in schema.items():  # and every column
+            assert {r[1] for r in s.db.execute(f"PRAGMA table_info({table})")} == columns, table
+    assert store_tables(pg_store) == set(schema)
+    for table, columns in schema.items():
         got = {r[0] for r in pg_store._q("SELECT column_name FROM information_schema.columns "
                                           "WHERE table_name = %s AND table_schema = current_schema()", (table,))}
-        assert got == set(columns), table
+        assert got == columns, table
+
+
+def _derived(store) -> dict[str, list[tuple]]:
+    """The rows the triggers derive (``DERIVED``), with the key that orders them."""
+    return {"stories": list(table_rows(store, "stories", ("id", *DERIVED["stories"]))),
+            "facet_counts": sorted(table_rows(store, "facet_counts", DERIVED["facet_counts"]))}
 
 
 def test_round_trip_sqlite_postgres_sqlite_keeps_every_row(tmp_path, pg_url, seeds_dir, awkward_dir):
@@ -69,9 +80,12 @@ def test_round_trip_sqlite_postgres_sqlite_keeps_every_row(tmp_path, pg_url, see
         assert events[0] == ("read", sum(copied.values())) and sum(n for e, n in events[1:]) == sum(copied.values())
         assert _all_rows(pg) == want
         assert pg.story_rows() == src.story_rows() and pg.constraints() == src.constraints()
+        derived = _derived(src)  # derived again by the target, as the source's triggers had them
+        assert any(r[1] for r in derived["stories"]) and derived["facet_counts"]
+        assert _derived(pg) == derived and pg.value_counts("source") == src.value_counts("source")
         with SqliteStore(back) as dest:
             copy_store(pg, dest)
-            assert _all_rows(dest) == want
+            assert _all_rows(dest) == want and _derived(dest) == derived
             # the copy goes on numbering its logs after the copied entries, on both backends
             pg.audit("after", None, {})
             dest.audit("after", None, {})
@@ -107,6 +121,8 @@ def test_a_target_with_data_is_refused_unless_overwrite(tmp_path, pg_url, seeds_
             assert pg.changes_head() < issued[-1]  # the copy's feed replaced the target's ...
             with pg.transaction():  # ... and its cursors never go back to the ones the replaced feed had issued
                 assert pg.record_changes([Change("correction", {})]) == [issued[-1] + 1]
+            copy_store(a, pg, overwrite=True)  # over stories and articles: what they derived is derived anew
+            assert _derived(pg) == _derived(a) and pg.story_rows() == a.story_rows()
 
 
 def test_migrate_command_both_ways(tmp_path, pg_url, seeds_dir):

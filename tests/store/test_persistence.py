@@ -13,6 +13,8 @@ from babelwire.pipeline import Pipeline
 from babelwire.signals.record import SIGNALS_VERSION, decode_signals, encode_signals
 from babelwire.store import MIGRATIONS, Store, open_store
 
+from .stories_reference import assert_stats_right, old_story_rows, old_value_counts
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
 PREVIOUS = ROOT / "tests" / "fixtures" / "previous_store" / "store.db.gz"
@@ -107,7 +109,8 @@ def test_previous_release_store_migrates_and_keeps_its_stories(tmp_path, monkeyp
     _previous_store(path)
     old = sqlite3.connect(path)
     tables = ("stories", "story_redirects", "constraints", "audit_log")
-    before = {t: sorted(old.execute(f"SELECT * FROM {t}")) for t in tables}
+    columns = {t: ", ".join(r[1] for r in old.execute(f"PRAGMA table_info({t})")) for t in tables}  # as they were
+    before = {t: sorted(old.execute(f"SELECT {columns[t]} FROM {t}")) for t in tables}
     members = sorted(old.execute("SELECT article_id, story_id, score, evidence FROM memberships"))
     old.close()
     assert before["story_redirects"] and before["constraints"]
@@ -118,7 +121,10 @@ def test_previous_release_store_migrates_and_keeps_its_stories(tmp_path, monkeyp
 
         assert replay(store.changes_after(0, 100_000)) == {a: s for a, s, *_ in members}
         for t in tables:
-            assert sorted(store.db.execute(f"SELECT * FROM {t}")) == before[t]
+            assert sorted(store.db.execute(f"SELECT {columns[t]} FROM {t}")) == before[t]
+        assert_stats_right(store)  # the story summaries m012 filled in
+        assert store.story_rows() == old_story_rows(store) and len(store.story_rows()) > 1
+        assert store.value_counts("source") == old_value_counts(store, "source")
         assert sorted(store.db.execute(
             "SELECT article_id, story_id, score, evidence FROM memberships")) == members
         rows = store.article_rows()
@@ -142,6 +148,34 @@ def test_previous_release_store_migrates_and_keeps_its_stories(tmp_path, monkeyp
         assert store.story(sid)["id"] == sid
         for old_id, new_id, _ in before["story_redirects"]:
             assert store.resolve_story(old_id) == store.resolve_story(new_id)
+
+
+def test_a_store_written_before_the_story_summaries_migrates_and_lists_as_it_did(spec, monkeypatch):
+    names = [name for name, _ in MIGRATIONS]
+    before = MIGRATIONS[:names.index("m012_story_stats")]
+    with monkeypatch.context() as m:  # a store written by a release before m012_story_stats
+        m.setattr("babelwire.store._migrations.MIGRATIONS", before)
+        m.setattr("babelwire.store.postgres._migrations.MIGRATIONS", before)
+        with open_store(spec) as old:
+            p = Pipeline(old, encoder="fake", batch_size=8)
+            p.ingest([EXAMPLES])
+            ids = [r["id"] for r in old.article_rows()]
+            p.link(ids[0], ids[-1])
+            p.unlink(ids[1])
+            rows = old.article_rows()
+            arts = list(old.iter_articles())
+            filters = [{}, {"limit": 5}, {"limit": 4, "offset": 3}, {"article_ids": ids[::5]},
+                       *({"lang": la} for la in sorted({a.lang for a in arts if a.lang})),
+                       *({"source": so} for so in sorted({a.source for a in arts})[:4]),
+                       *({"since": d} for d in sorted({r["published"][:10] for r in rows if r["published"]})),
+                       *({"until": d} for d in sorted({r["published"][:10] for r in rows if r["published"]}))]
+            listed = [old_story_rows(old, **kw) for kw in filters]
+            facets = {col: old_value_counts(old, col) for col in ("lang", "source")}
+    with open_store(spec) as store:
+        assert store.migrations_applied == names[names.index("m012_story_stats"):]
+        assert_stats_right(store)
+        assert [store.story_rows(**kw) for kw in filters] == listed and len(listed[0]) > 5
+        assert {col: store.value_counts(col) for col in ("lang", "source")} == facets
 
 
 def test_outdated_signals_are_recomputed_once(tmp_path):

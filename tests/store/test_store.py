@@ -111,3 +111,43 @@ def test_line_memory(store):
     store.line_observe("site", ["a", "b", "a"])
     store.line_observe("site", ["a"])
     assert store.line_documents("site") == 2 and store.line_count("site", "a") == 2 and store.line_count("site", "b") == 1
+
+
+def test_story_summaries_follow_a_connection_without_foreign_keys(tmp_path):
+    """Foreign keys are a per-connection setting in SQLite: another connection may write a membership before
+    its story row or its article, or REPLACE one; the triggers keep the summaries right all the same."""
+    from .stories_reference import assert_stats_right, old_story_rows
+
+    path = tmp_path / "s.db"
+    with Store(path) as s, s.transaction():
+        for i, d in (("a", "2022-02-01"), ("b", "2022-02-03"), ("c", None)):
+            s.add_article(_article(i, published=d), embed_hash=f"h{i}")
+    raw = sqlite3.connect(path, isolation_level=None)  # foreign keys off, as sqlite3 opens by default
+    try:
+        now = "2022-02-02T00:00:00+00:00"
+        raw.execute("INSERT INTO memberships (article_id, story_id, assigned_at) VALUES ('a', 'late', ?)", (now,))
+        raw.execute("INSERT INTO memberships (article_id, story_id, assigned_at) VALUES ('d', 'late', ?)", (now,))
+        raw.execute("INSERT INTO stories (id, headline, created_at, updated_at) VALUES ('late', 'L', ?, ?)",
+                    (now, now))  # the story row after its members
+        raw.execute("INSERT INTO stories (id, headline, created_at, updated_at, article_count, last_pub) "
+                    "VALUES ('claimed', 'C', ?, ?, 5, '2030-01-01')", (now, now))  # no members, whatever it says
+        with Store(path) as s:
+            assert_stats_right(s)
+            assert s.story_rows() == old_story_rows(s) == [("late", "L")]  # 'd' has no article yet: not counted
+        raw.execute("INSERT INTO articles (id, source, origin, format, title, text, raw, published, content_hash, "
+                    "embed_hash, read_at, ingested_at, seq) VALUES ('d', 'src', '/x/d', 'text', 'D', 'D', 'D', "
+                    "'2022-02-05', 'hd', 'hd', ?, ?, 99)", (now, now))  # the article after its membership
+        raw.execute("PRAGMA recursive_triggers = ON")
+        raw.execute("INSERT OR REPLACE INTO memberships (article_id, story_id, assigned_at) VALUES ('d', 'other', ?)",
+                    (now,))  # deletes d's membership in 'late' and writes a new one
+        with Store(path) as s:
+            assert_stats_right(s)
+            assert s.db.execute("SELECT article_count, last_pub FROM stories WHERE id = 'late'").fetchone() == (
+                1, "2022-02-01")
+            with s.transaction():  # REPLACE through the store's own connection fires the delete triggers too
+                s.db.execute("INSERT OR REPLACE INTO memberships (article_id, story_id, assigned_at) "
+                             "VALUES ('a', 'claimed', ?)", (now,))
+            assert_stats_right(s)
+            assert s.story_rows() == old_story_rows(s) == [("claimed", "C")]
+    finally:
+        raw.close()

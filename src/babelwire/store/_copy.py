@@ -1,8 +1,9 @@
 """Copy a whole store into another, across backends (SQLite to PostgreSQL and back): every table, row for row.
 
 Rows travel in a neutral form (text, numbers, bytes; a vector as its float32 bytes), so ids,
-sequence numbers, timestamps, evidence and the audit log arrive as they were. The target is
-written in one transaction: a failed copy leaves it as it was.
+sequence numbers, timestamps, evidence and the audit log arrive as they were; what the target's
+triggers derive from them (story summaries, facet counts: ``DERIVED``) they derive again. The
+target is written in one transaction: a failed copy leaves it as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from ..errors import StoreError
 from ._open import display_spec
 
-__all__ = ["TABLES", "copy_store", "table_rows", "store_tables"]
+__all__ = ["TABLES", "DERIVED", "copy_store", "table_rows", "store_tables"]
 
 Progress = Callable[[str, int], None]
 
@@ -55,6 +56,12 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
                        "last_error", "delivered_at")),
     ("journal", ("seq", "kind", "items", "at")),
 )
+# What the target's own triggers compute from the rows copied (m012_story_stats, m013_facet_counts): never
+# copied, so a copy cannot count a member twice. A migration that adds such a column or table adds it here.
+DERIVED: dict[str, tuple[str, ...]] = {
+    "stories": ("article_count", "first_pub", "last_pub", "newest_seq"),
+    "facet_counts": ("facet", "value", "articles"),
+}
 _ORDER = {"articles": "seq", "embeddings": "content_hash, encoder, kind", "source_lines": "source, key",
           "source_seen": "source, key",
           "alert_stories": "alert, story_id"}

@@ -429,3 +429,141 @@ def m011_journal(db: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+# One story's summary from its members, as the story list needs it (an UPDATE ... SET (cols) = (this)).
+_STORY_STATS = """(SELECT count(*), min(a.published), max(a.published), max(a.seq)
+                   FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = stories.id)"""
+
+
+def _story_joins(story: str, article: str) -> str:
+    """Return the UPDATE that counts article ``article`` into story ``story``: compares, no member is read."""
+    # scalar look-ups by primary key, not UPDATE ... FROM (SQLite 3.33); min(x, y) is NULL when either is:
+    # coalesce keeps the other (an undated member, a first member)
+    pub, seq = (f"(SELECT {col} FROM articles WHERE id = {article})" for col in ("published", "seq"))
+    return f"""UPDATE stories SET article_count = article_count + 1,
+                   first_pub = coalesce(min(first_pub, {pub}), first_pub, {pub}),
+                   last_pub = coalesce(max(last_pub, {pub}), last_pub, {pub}),
+                   newest_seq = coalesce(max(newest_seq, {seq}), newest_seq, {seq})
+               WHERE id = {story} AND EXISTS (SELECT 1 FROM articles WHERE id = {article});"""
+
+
+def _story_leaves(story: str, article: str) -> str:
+    """Return the UPDATE that takes article ``article`` out of story ``story``: a bound it held is read again
+    from the members left (through ``memberships_story``), any other is kept."""
+    pub, seq = (f"(SELECT {col} FROM articles WHERE id = {article})" for col in ("published", "seq"))
+    members = "FROM memberships m JOIN articles x ON x.id = m.article_id WHERE m.story_id = stories.id"
+    return f"""UPDATE stories SET article_count = article_count - 1,
+                   first_pub = CASE WHEN {pub} <= first_pub THEN (SELECT min(x.published) {members})
+                               ELSE first_pub END,
+                   last_pub = CASE WHEN {pub} >= last_pub THEN (SELECT max(x.published) {members})
+                              ELSE last_pub END,
+                   newest_seq = CASE WHEN {seq} >= newest_seq THEN (SELECT max(x.seq) {members})
+                                ELSE newest_seq END
+               WHERE id = {story} AND EXISTS (SELECT 1 FROM articles WHERE id = {article});"""
+
+
+@migration
+def m012_story_stats(db: sqlite3.Connection) -> None:
+    """Each story's summary as columns the database keeps: its member count, first and last publication
+    date and newest ingest number, so the story list reads an index instead of grouping every membership.
+
+    Triggers keep them on every write (a store method or raw SQL): a membership added, moved (both
+    stories) or deleted; an article's date or number changed, an article deleted or added after its
+    membership; a story row created before or after its members. Adding compares in O(1); taking a
+    member out reads the story's members again only for a bound that member held. The counts are of
+    members whose article exists (as the join the list used to group did); the list shows stories with
+    at least one, most recently published first, by the partial index ``stories_listed``.
+    """
+    _script(
+        db,
+        f"""
+        ALTER TABLE stories ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE stories ADD COLUMN first_pub TEXT;
+        ALTER TABLE stories ADD COLUMN last_pub TEXT;
+        ALTER TABLE stories ADD COLUMN newest_seq INTEGER;
+        UPDATE stories SET (article_count, first_pub, last_pub, newest_seq) = {_STORY_STATS}
+            WHERE id IN (SELECT story_id FROM memberships);
+        CREATE INDEX stories_listed ON stories (coalesce(last_pub, '') DESC, article_count DESC, newest_seq DESC)
+            WHERE article_count > 0
+        """,
+    )
+    recompute = f"UPDATE stories SET (article_count, first_pub, last_pub, newest_seq) = {_STORY_STATS}"
+    # One execute() per trigger: their bodies hold semicolons that _script would split on.
+    for trigger in (
+        f"""CREATE TRIGGER story_stats_member_added AFTER INSERT ON memberships BEGIN
+                {_story_joins("new.story_id", "new.article_id")}
+            END""",
+        f"""CREATE TRIGGER story_stats_member_moved AFTER UPDATE OF article_id, story_id ON memberships
+            WHEN old.story_id IS NOT new.story_id OR old.article_id IS NOT new.article_id BEGIN
+                {_story_leaves("old.story_id", "old.article_id")}
+                {_story_joins("new.story_id", "new.article_id")}
+            END""",
+        # a deleted member's article may be gone already (deleted with it, ON DELETE CASCADE): read again
+        f"""CREATE TRIGGER story_stats_member_deleted AFTER DELETE ON memberships BEGIN
+                {recompute} WHERE id = old.story_id;
+            END""",
+        f"""CREATE TRIGGER story_stats_article_changed AFTER UPDATE OF id, published, seq ON articles
+            WHEN old.id IS NOT new.id OR old.published IS NOT new.published OR old.seq IS NOT new.seq BEGIN
+                {recompute} WHERE id IN (SELECT story_id FROM memberships WHERE article_id IN (old.id, new.id));
+            END""",
+        f"""CREATE TRIGGER story_stats_article_deleted AFTER DELETE ON articles BEGIN
+                {recompute} WHERE id IN (SELECT story_id FROM memberships WHERE article_id = old.id);
+            END""",
+        # foreign keys are a per-connection setting in SQLite: another connection may write a membership
+        # before its article, or one whose story row comes later
+        f"""CREATE TRIGGER story_stats_article_added AFTER INSERT ON articles
+            WHEN EXISTS (SELECT 1 FROM memberships WHERE article_id = new.id) BEGIN
+                {recompute} WHERE id IN (SELECT story_id FROM memberships WHERE article_id = new.id);
+            END""",
+        f"""CREATE TRIGGER story_stats_story_added AFTER INSERT ON stories
+            WHEN new.article_count IS NOT 0 OR new.first_pub IS NOT NULL OR new.last_pub IS NOT NULL
+                 OR new.newest_seq IS NOT NULL OR EXISTS (SELECT 1 FROM memberships WHERE story_id = new.id) BEGIN
+                {recompute} WHERE id = new.id;
+            END""",
+    ):
+        db.execute(trigger)
+
+
+@migration
+def m013_facet_counts(db: sqlite3.Connection) -> None:
+    """How many articles have each language and each source, kept by triggers, so the facets read a few
+    rows instead of counting every article."""
+    _script(
+        db,
+        """
+        CREATE TABLE facet_counts (
+            facet TEXT NOT NULL,
+            value TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            PRIMARY KEY (facet, value)
+        ) WITHOUT ROWID;
+        INSERT INTO facet_counts (facet, value, articles)
+            SELECT 'lang', lang, count(*) FROM articles WHERE lang IS NOT NULL GROUP BY lang;
+        INSERT INTO facet_counts (facet, value, articles)
+            SELECT 'source', source, count(*) FROM articles WHERE source IS NOT NULL GROUP BY source
+        """,
+    )
+
+    def count(sign: str, row: str) -> str:
+        """Return the statements counting trigger row ``row`` (``new``/``old``) in (``+``) or out (``-``)."""
+        if sign == "+":
+            return "".join(
+                f"""INSERT INTO facet_counts (facet, value, articles) SELECT '{col}', {row}.{col}, 1
+                    WHERE {row}.{col} IS NOT NULL
+                    ON CONFLICT (facet, value) DO UPDATE SET articles = articles + 1;"""
+                for col in ("lang", "source"))
+        return "".join(
+            f"""UPDATE facet_counts SET articles = articles - 1 WHERE facet = '{col}' AND value = {row}.{col};
+                DELETE FROM facet_counts WHERE facet = '{col}' AND value = {row}.{col} AND articles <= 0;"""
+            for col in ("lang", "source"))
+
+    for trigger in (
+        f"CREATE TRIGGER facet_counts_added AFTER INSERT ON articles BEGIN {count('+', 'new')} END",
+        f"CREATE TRIGGER facet_counts_deleted AFTER DELETE ON articles BEGIN {count('-', 'old')} END",
+        f"""CREATE TRIGGER facet_counts_changed AFTER UPDATE OF lang, source ON articles
+            WHEN old.lang IS NOT new.lang OR old.source IS NOT new.source BEGIN
+                {count('-', 'old')} {count('+', 'new')}
+            END""",
+    ):
+        db.execute(trigger)

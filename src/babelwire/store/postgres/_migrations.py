@@ -414,3 +414,160 @@ def m011_journal(conn: Any) -> None:
         )
         """,
     )
+
+
+# One story's summary from its members (see the SQLite migration m012_story_stats).
+_STORY_STATS = """(SELECT count(*), min(a.published), max(a.published), max(a.seq)
+                   FROM memberships m JOIN articles a ON a.id = m.article_id WHERE m.story_id = s.id)"""
+
+
+@twin
+def m012_story_stats(conn: Any) -> None:
+    """Each story's member count, first and last publication date and newest ingest number as columns kept by
+    triggers, and the partial index the story list reads (see the SQLite migration of this name).
+
+    PL/pgSQL values carry the default collation, the columns "C": ids are compared ``COLLATE "C"``, and
+    dates only column to column. Row triggers on one statement of many rows fire at its end and see all
+    of it; a bound read again from the members is then the final one, and adding to it again is a no-op.
+    """
+    _script(
+        conn,
+        f"""
+        ALTER TABLE stories ADD COLUMN article_count BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE stories ADD COLUMN first_pub TEXT;
+        ALTER TABLE stories ADD COLUMN last_pub TEXT;
+        ALTER TABLE stories ADD COLUMN newest_seq BIGINT;
+        UPDATE stories s SET (article_count, first_pub, last_pub, newest_seq) = {_STORY_STATS}
+            WHERE s.id IN (SELECT story_id FROM memberships);
+        CREATE INDEX stories_listed ON stories (coalesce(last_pub, '') DESC, article_count DESC, newest_seq DESC)
+            WHERE article_count > 0
+        """,
+    )
+    members = "FROM memberships m JOIN articles x ON x.id = m.article_id WHERE m.story_id = s.id"
+    # one execute() per function: their bodies hold semicolons that _script would split on
+    conn.execute(
+        f"""CREATE FUNCTION story_stats_recompute(story text) RETURNS void LANGUAGE sql AS $$
+                UPDATE stories s SET (article_count, first_pub, last_pub, newest_seq) = {_STORY_STATS}
+                WHERE s.id = story COLLATE "C"
+            $$"""
+    )
+    conn.execute(
+        """CREATE FUNCTION story_stats_join(story text, article text) RETURNS void LANGUAGE sql AS $$
+               UPDATE stories s SET article_count = s.article_count + 1,
+                   first_pub = least(s.first_pub, a.published), last_pub = greatest(s.last_pub, a.published),
+                   newest_seq = greatest(s.newest_seq, a.seq)
+               FROM articles a WHERE a.id = article COLLATE "C" AND s.id = story COLLATE "C"
+           $$"""
+    )
+    conn.execute(
+        f"""CREATE FUNCTION story_stats_leave(story text, article text) RETURNS void LANGUAGE sql AS $$
+               UPDATE stories s SET article_count = s.article_count - 1,
+                   first_pub = CASE WHEN a.published <= s.first_pub THEN (SELECT min(x.published) {members})
+                               ELSE s.first_pub END,
+                   last_pub = CASE WHEN a.published >= s.last_pub THEN (SELECT max(x.published) {members})
+                              ELSE s.last_pub END,
+                   newest_seq = CASE WHEN a.seq >= s.newest_seq THEN (SELECT max(x.seq) {members})
+                                ELSE s.newest_seq END
+               FROM articles a WHERE a.id = article COLLATE "C" AND s.id = story COLLATE "C"
+           $$"""
+    )
+    conn.execute(
+        """CREATE FUNCTION story_stats_membership() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+               IF TG_OP = 'INSERT' THEN
+                   PERFORM story_stats_join(NEW.story_id, NEW.article_id);
+               ELSIF TG_OP = 'UPDATE' THEN
+                   PERFORM story_stats_leave(OLD.story_id, OLD.article_id);
+                   PERFORM story_stats_join(NEW.story_id, NEW.article_id);
+               ELSE  -- its article may be gone already (deleted with it, ON DELETE CASCADE): read again
+                   PERFORM story_stats_recompute(OLD.story_id);
+               END IF;
+               RETURN NULL;
+           END $$"""
+    )
+    conn.execute(
+        """CREATE FUNCTION story_stats_article() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+               PERFORM story_stats_recompute(m.story_id) FROM memberships m
+                   WHERE m.article_id IN (OLD.id COLLATE "C", NEW.id COLLATE "C");
+               RETURN NULL;
+           END $$"""
+    )
+    conn.execute(
+        """CREATE FUNCTION story_stats_story() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+               IF NEW.article_count <> 0 OR NEW.first_pub IS NOT NULL OR NEW.last_pub IS NOT NULL
+                  OR NEW.newest_seq IS NOT NULL
+                  OR EXISTS (SELECT 1 FROM memberships m WHERE m.story_id = NEW.id COLLATE "C") THEN
+                   PERFORM story_stats_recompute(NEW.id);
+               END IF;
+               RETURN NULL;
+           END $$"""
+    )
+    _script(
+        conn,
+        """
+        CREATE TRIGGER story_stats_member_added AFTER INSERT ON memberships
+            FOR EACH ROW EXECUTE FUNCTION story_stats_membership();
+        CREATE TRIGGER story_stats_member_moved AFTER UPDATE OF article_id, story_id ON memberships FOR EACH ROW
+            WHEN (OLD.story_id IS DISTINCT FROM NEW.story_id OR OLD.article_id IS DISTINCT FROM NEW.article_id)
+            EXECUTE FUNCTION story_stats_membership();
+        CREATE TRIGGER story_stats_member_deleted AFTER DELETE ON memberships
+            FOR EACH ROW EXECUTE FUNCTION story_stats_membership();
+        CREATE TRIGGER story_stats_article_changed AFTER UPDATE OF id, published, seq ON articles FOR EACH ROW
+            WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.published IS DISTINCT FROM NEW.published
+                  OR OLD.seq IS DISTINCT FROM NEW.seq)
+            EXECUTE FUNCTION story_stats_article();
+        CREATE TRIGGER story_stats_story_added AFTER INSERT ON stories
+            FOR EACH ROW EXECUTE FUNCTION story_stats_story()
+        """,
+    )
+
+
+@twin
+def m013_facet_counts(conn: Any) -> None:
+    """How many articles have each language and each source, kept by a trigger (see the SQLite migration of
+    this name); every writer holds the write lock, so the few rows it updates are no new contention."""
+    _script(
+        conn,
+        """
+        CREATE TABLE facet_counts (
+            facet TEXT NOT NULL,
+            value TEXT NOT NULL,
+            articles BIGINT NOT NULL,
+            PRIMARY KEY (facet, value)
+        );
+        INSERT INTO facet_counts (facet, value, articles)
+            SELECT 'lang', lang, count(*) FROM articles WHERE lang IS NOT NULL GROUP BY lang;
+        INSERT INTO facet_counts (facet, value, articles)
+            SELECT 'source', source, count(*) FROM articles WHERE source IS NOT NULL GROUP BY source
+        """,
+    )
+    old = """(facet = 'lang' AND value = OLD.lang COLLATE "C")
+             OR (facet = 'source' AND value = OLD.source COLLATE "C")"""
+    conn.execute(
+        f"""CREATE FUNCTION facet_counts_article() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                    UPDATE facet_counts SET articles = articles - 1 WHERE {old};
+                    DELETE FROM facet_counts WHERE articles <= 0 AND ({old});
+                END IF;
+                IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                    INSERT INTO facet_counts (facet, value, articles)
+                        SELECT f, v, 1 FROM (VALUES ('lang', NEW.lang), ('source', NEW.source)) x (f, v)
+                        WHERE v IS NOT NULL
+                    ON CONFLICT (facet, value) DO UPDATE SET articles = facet_counts.articles + 1;
+                END IF;
+                RETURN NULL;
+            END $$"""
+    )
+    _script(
+        conn,
+        """
+        CREATE TRIGGER facet_counts_added AFTER INSERT OR DELETE ON articles
+            FOR EACH ROW EXECUTE FUNCTION facet_counts_article();
+        CREATE TRIGGER facet_counts_changed AFTER UPDATE OF lang, source ON articles FOR EACH ROW
+            WHEN (OLD.lang IS DISTINCT FROM NEW.lang OR OLD.source IS DISTINCT FROM NEW.source)
+            EXECUTE FUNCTION facet_counts_article()
+        """,
+    )

@@ -42,6 +42,8 @@ class SqliteConnection:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=check_same_thread)
             self.db.execute("PRAGMA foreign_keys = ON")
+            # a REPLACE that deletes a row fires its delete triggers (the ones keeping story summaries and facets)
+            self.db.execute("PRAGMA recursive_triggers = ON")
             self.db.execute("PRAGMA busy_timeout = 10000")
             if self.path != ":memory:":
                 self.db.execute("PRAGMA journal_mode = WAL")

@@ -127,18 +127,15 @@ class SqliteStories:
                 )
                 params.append(val)
         if since:
-            where.append("last_pub >= ?")
+            where.append("s.last_pub >= ?")
             params.append(since)
         if until:
-            where.append("first_pub <= ?")
+            where.append("s.first_pub <= ?")
             params.append(until + "~")
+        # the summary columns the database keeps (m012_story_stats), in the order of the index stories_listed
         sql = f"""SELECT s.id, s.headline FROM stories s
-                  JOIN (SELECT m.story_id, max(a.published) AS last_pub, min(a.published) AS first_pub,
-                               count(*) AS n, max(a.seq) AS newest
-                        FROM memberships m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id) x
-                    ON x.story_id = s.id
-                  {"WHERE " + " AND ".join(where) if where else ""}
-                  ORDER BY coalesce(x.last_pub, '') DESC, x.n DESC, x.newest DESC
+                  WHERE s.article_count > 0{"".join(" AND " + w for w in where)}
+                  ORDER BY coalesce(s.last_pub, '') DESC, s.article_count DESC, s.newest_seq DESC
                   LIMIT ? OFFSET ?"""
         return [tuple(r) for r in self.db.execute(sql, [*params, -1 if limit is None else limit, offset])]
 

@@ -144,16 +144,18 @@ class StoreCache:
 
         With ``tagged``, ``compute`` returns ``(value, story_ids)``: the value depends on those stories only.
         """
-        value = self.peek(key)
-        if value is not _MISSING:
-            return value
-        with self._lock:
+        with self._lock:  # one look at the change counter for the look-up and the flight
             generation = self._check()
+            found = self._values.get(key)
+            if self._valid(found, generation):
+                self._values.move_to_end(key)
+                self.hits += 1
+                return found[2]  # type: ignore[index]
             flight = self._flights.setdefault(key, threading.Lock())
         with flight:
-            with self._lock:
+            with self._lock:  # another thread may have computed it meanwhile: valid as of our generation
                 found = self._values.get(key)
-                if self._valid(found, self._check()):
+                if self._valid(found, generation):
                     return found[2]  # type: ignore[index]
             try:
                 result = compute()

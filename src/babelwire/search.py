@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 
 from . import views
-from .errors import EncoderError, MissingDependency, NotFound
+from .errors import EncoderError, MissingDependency
 from .signals import Encoder, get_encoder
 from .store import Store
 
@@ -47,19 +47,24 @@ def _article_hits(store: Store, ranked: dict[str, dict[str, Any]], terms: list[s
                   limit: int) -> list[dict[str, Any]]:
     """Return the best ``limit`` of the ``ranked`` articles (in ``lang`` when given), best first, each its
     summary with its scores and a snippet around ``terms``."""
-    articles = []
-    for aid in sorted(ranked, key=lambda a: -ranked[a]["score"]):
-        a = store.get_article(aid)
-        if lang and a.lang != lang:
-            continue
-        m = store.membership(aid)
-        articles.append({
-            "id": a.id, "title": a.title, "lang": a.lang, "source": a.source, "published": a.published,
-            "story_id": m["story_id"] if m else None, **ranked[aid],
-            "score": round(ranked[aid]["score"], 6), "snippet": _snippet(a.text, terms),
-        })
-        if len(articles) >= limit:
-            break
+    order = sorted(ranked, key=lambda a: -ranked[a]["score"])
+    articles: list[dict[str, Any]] = []
+    step = limit if not lang else max(limit, 50)  # read in slices: a language filter may skip many
+    for start in range(0, len(order), step):
+        part = order[start : start + step]
+        read = {a.id: a for a in store.iter_articles(part)}
+        story_of = store.stories_of(part)  # one query for the slice's memberships
+        for aid in part:
+            a = read.get(aid)
+            if a is None or (lang and a.lang != lang):
+                continue
+            articles.append({
+                "id": a.id, "title": a.title, "lang": a.lang, "source": a.source, "published": a.published,
+                "story_id": story_of.get(aid), **ranked[aid],
+                "score": round(ranked[aid]["score"], 6), "snippet": _snippet(a.text, terms),
+            })
+            if len(articles) >= limit:
+                return articles
     return articles
 
 
@@ -70,12 +75,16 @@ def _story_hits(store: Store, articles: list[dict[str, Any]]) -> list[dict[str, 
     for hit in articles:
         if hit["story_id"]:
             by_story.setdefault(hit["story_id"], []).append(hit)
+    if not by_story:
+        return []
+    # the hits' stories only (two queries, not a pass over every story): their rows, then their members
+    headlines = dict(store.story_rows(article_ids=[h["id"] for hits in by_story.values() for h in hits]))
+    members = store.story_members_of([sid for sid in by_story if sid in headlines])
     stories = []
-    for sid, hits in by_story.items():  # one story at a time: far cheaper than filtering every story
-        try:
-            s = views.story(store, sid)
-        except NotFound:  # gone since the hit was read
+    for sid, hits in by_story.items():
+        if sid not in headlines or sid not in members:  # gone since the hit was read
             continue
+        s = views.story_from_members(sid, headlines[sid], members[sid])
         s["score"] = round(max(h["score"] for h in hits), 6)
         s["matched"] = [h["id"] for h in hits]
         stories.append(s)
@@ -212,7 +221,11 @@ class Searcher:
             return []
         q = self._query_vector(encoder, query)
         sims = matrix @ q
-        top = np.argsort(-sims)[:pool]
+        if len(sims) > pool:  # the best ``pool`` by a partial sort, then those in order
+            best = np.argpartition(-sims, pool)[:pool]
+            top = best[np.argsort(-sims[best], kind="stable")]
+        else:
+            top = np.argsort(-sims, kind="stable")
         return [(ids[i], float(sims[i])) for i in top]
 
 

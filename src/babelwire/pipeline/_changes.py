@@ -7,7 +7,20 @@ from typing import Any
 
 from ..model import Article, Change
 
-__all__ = ["stored", "created", "moved", "merged", "split", "removed", "copy", "correction", "recluster"]
+__all__ = ["STORY_FIELDS", "stored", "created", "moved", "merged", "split", "removed", "copy", "correction",
+           "recluster"]
+
+# The fields of each kind's data that name a story (what a reader of the feed invalidates by, e.g. the web
+# cache); a kind that can touch any story (a correction, a recluster) is not listed. Keep it beside the builders.
+STORY_FIELDS: dict[str, tuple[str, ...]] = {
+    "article.stored": ("story_id",),
+    "story.created": ("story_id",),
+    "article.moved": ("from", "to"),
+    "story.merged": ("from", "into"),
+    "story.split": ("story_id", "new_story"),
+    "story.removed": ("story_id", "into"),
+    "article.copy": ("story_id",),
+}
 
 
 def stored(article: Article, story_id: str, copy_of: str | None) -> Change:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..model import Change
+from ..pipeline._changes import STORY_FIELDS
 from ..store import Store, is_postgres, open_store
 
 __all__ = ["StoreCache", "VectorIndex", "stories_changed"]
@@ -32,23 +33,11 @@ T = TypeVar("T")
 _MISSING = object()
 MAX_CHANGES = 1000  # more changes than this between two checks: drop everything rather than read them all
 
-# The story ids each kind of change names (docs/changes.md); kinds not listed drop every value.
-_STORY_FIELDS: dict[str, tuple[str, ...]] = {
-    "article.stored": ("story_id",),
-    "story.created": ("story_id",),
-    "article.moved": ("from", "to"),
-    "story.merged": ("from", "into"),
-    "story.split": ("story_id", "new_story"),
-    "story.removed": ("story_id", "into"),
-    "article.copy": ("story_id",),
-}
-
-
 def stories_changed(changes: Iterable[Change]) -> set[str] | None:
     """Return the ids of the stories ``changes`` touched, or None when one of them may have touched any."""
     out: set[str] = set()
     for ch in changes:
-        fields = _STORY_FIELDS.get(ch.kind)
+        fields = STORY_FIELDS.get(ch.kind)
         if fields is None:
             return None
         out.update(str(ch.data[f]) for f in fields if ch.data.get(f))
@@ -75,7 +64,6 @@ class StoreCache:
         self._flights: dict[Hashable, threading.Lock] = {}
         self.hits = 0
         self.misses = 0
-        self.kept = 0  # tagged values that outlived a change of the store
 
     def generation(self) -> int:
         """Return the store's change counter now (and forget every value a commit since may have changed)."""
@@ -111,7 +99,6 @@ class StoreCache:
             return
         for key in [k for k, (_, tags, _) in self._values.items() if tags is None or tags & stories]:
             del self._values[key]
-        self.kept += len(self._values)
 
     def _valid(self, found: tuple[int, frozenset[str] | None, Any] | None, generation: int) -> bool:
         return found is not None and (found[1] is not None or found[0] == generation)

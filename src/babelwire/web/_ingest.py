@@ -169,7 +169,7 @@ def batch_from_upload(
     return batch
 
 
-def run_batch(state: LocalWriter, batch: Batch) -> tuple[int, dict[str, Any]]:
+def run_batch(writer: LocalWriter, batch: Batch) -> tuple[int, dict[str, Any]]:
     """Ingest ``batch`` through the pipeline; return the HTTP status and ``{"results", "report"}``.
 
     Each posted item has one result, in the order posted: ``{"index", "status": "stored" |
@@ -179,8 +179,8 @@ def run_batch(state: LocalWriter, batch: Batch) -> tuple[int, dict[str, Any]]:
     (The pipeline already rejects a record that fails in cleaning, embedding or scoring on its own;
     the retry covers what fails for a whole batch, such as its store writes.)
     """
-    store = state.store
-    with state.write_lock:
+    store = writer.store
+    with writer.write_lock:
         report = IngestReport()
         for r in batch.rejected:
             report.reject(r)
@@ -189,14 +189,14 @@ def run_batch(state: LocalWriter, batch: Batch) -> tuple[int, dict[str, Any]]:
         with store.transaction():
             for r in batch.rejected:
                 store.add_rejection(r)
-        _ingest(state, batch.documents, report)
+        _ingest(writer, batch.documents, report)
         report.read = len(batch.documents) + len(batch.rejected)
-        results = _results(state, batch, report)
+        results = _results(writer, batch, report)
     everything_stored = bool(results) and all(r["status"] == "stored" for r in results)
     return (201 if everything_stored else 207), {"results": results, "report": report.as_dict()}
 
 
-def _ingest(state: LocalWriter, docs: Sequence[RawDocument], report: IngestReport) -> None:
+def _ingest(writer: LocalWriter, docs: Sequence[RawDocument], report: IngestReport) -> None:
     """Ingest ``docs`` into ``report``; when the batch fails, retry one by one, rejecting each item that fails.
 
     Call with the write lock held. Errors of the whole server (the encoder, a missing dependency)
@@ -204,10 +204,10 @@ def _ingest(state: LocalWriter, docs: Sequence[RawDocument], report: IngestRepor
     """
     if not docs:
         return
-    store = state.store
+    store = writer.store
     before = {d.id for d in docs if store.has_article(d.id)}
     try:
-        _ingest_once(state, docs, report)
+        _ingest_once(writer, docs, report)
         return
     except _NOT_PER_ITEM:
         raise
@@ -227,7 +227,7 @@ def _ingest(state: LocalWriter, docs: Sequence[RawDocument], report: IngestRepor
                 report.touched_stories.add(membership["story_id"])
         else:
             try:
-                _ingest_once(state, [doc], report)
+                _ingest_once(writer, [doc], report)
             except _NOT_PER_ITEM:
                 raise
             except Exception:  # noqa: BLE001
@@ -235,14 +235,14 @@ def _ingest(state: LocalWriter, docs: Sequence[RawDocument], report: IngestRepor
         seen.add(doc.id)
 
 
-def _ingest_once(state: LocalWriter, docs: Sequence[RawDocument], report: IngestReport) -> None:
+def _ingest_once(writer: LocalWriter, docs: Sequence[RawDocument], report: IngestReport) -> None:
     attempt = IngestReport()
     ok = False
     try:
-        state.pipeline().ingest_documents(docs, report=attempt)
+        writer.pipeline().ingest_documents(docs, report=attempt)
         ok = True
     finally:
-        state.written(ok)  # a failed write drops the pipeline: its clusterer may hold what was rolled back
+        writer.written(ok)  # a failed write drops the pipeline: its clusterer may hold what was rolled back
     report.stored += attempt.stored
     report.known += attempt.known
     report.rejected += attempt.rejected
@@ -265,8 +265,8 @@ def _reject_failed(store: Store, doc: RawDocument, report: IngestReport) -> None
         log.warning("could not record the rejection of %r", doc.id, exc_info=True)
 
 
-def _results(state: LocalWriter, batch: Batch, report: IngestReport) -> list[dict[str, Any]]:
-    store = state.store
+def _results(writer: LocalWriter, batch: Batch, report: IngestReport) -> list[dict[str, Any]]:
+    store = writer.store
     stored = set(report.stored)
     known = {d.id: d for d in report.known}
     rejected_by_id = {r.id: r for r in report.rejected if r.id}

@@ -127,29 +127,36 @@ class RemoteWriter:
 
     def _call(self, request: tuple[str, Any]) -> Any:
         with self._lock:
-            for attempt in (1, 2):
-                if self._conn is not None and self._conn.poll(0):  # an idle connection that reads: the writer hung up
-                    self._drop()
-                if self._conn is None:
-                    self._conn = self._connect()
-                try:
-                    self._conn.send(request)
-                except (OSError, EOFError):  # the writer went away between batches: nothing was sent
-                    self._drop()
-                    if attempt == 2:
-                        raise
-                    continue
-                try:
-                    kind, value = self._conn.recv()
-                except (OSError, EOFError) as exc:  # it died on this batch: it may or may not have committed
-                    self._drop()
-                    raise StoreUnavailable("the writer process stopped while it ingested this batch; what it "
-                                           "committed before is stored (post again: stored ids answer "
-                                           "already_known)") from exc
-                if kind == "error":
-                    raise value
-                return value
-        raise AssertionError("unreachable")  # pragma: no cover
+            self._send(request)
+            try:
+                kind, value = self._conn.recv()  # type: ignore[union-attr]
+            except (OSError, EOFError) as exc:  # it died on this batch: it may or may not have committed
+                self._drop()
+                raise StoreUnavailable("the writer process stopped while it ingested this batch; what it "
+                                       "committed before is stored (post again: stored ids answer "
+                                       "already_known)") from exc
+        if kind == "error":
+            raise value
+        return value
+
+    def _send(self, request: tuple[str, Any]) -> None:
+        """Send ``request``; a kept connection the writer hung up on is made again (nothing was sent on it)."""
+        if self._conn is not None and self._conn.poll(0):  # an idle connection that reads: the writer hung up
+            self._drop()
+        try:
+            self._connection().send(request)
+        except (OSError, EOFError):  # it went away between batches
+            self._drop()
+            try:
+                self._connection().send(request)
+            except (OSError, EOFError) as exc:
+                self._drop()
+                raise StoreUnavailable(f"the writer process at {self.address} hung up; nothing was stored") from exc
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -243,15 +250,13 @@ class WriterProcess:
     ``env()`` is what serving processes need to reach it (:data:`ADDRESS_ENV`, :data:`KEY_ENV`).
     """
 
-    def __init__(self, store_path: str, *, encoder: str | None, threads: int | None,
-                 log_path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, store_path: str, *, encoder: str | None, threads: int | None) -> None:
         self.store_path = store_path
         self.encoder = encoder
         self.threads = threads
         self._dir = tempfile.mkdtemp(prefix="babelwire-writer-")
         self.address = str(Path(self._dir) / "writer.sock")
         self.key = secrets.token_bytes(32)
-        self._log_path = log_path
         self._proc: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
         self._watch: threading.Thread | None = None

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -17,7 +19,7 @@ from .errors import EncoderError, MissingDependency
 from .signals import Encoder, get_encoder
 from .store import Store
 
-__all__ = ["Searcher", "search", "query_terms"]
+__all__ = ["Reach", "Searcher", "search", "query_terms"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,44 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def query_terms(query: str) -> list[str]:
     """Return the distinct words of ``query`` that keyword search matches (as prefixes), in order."""
     return list(dict.fromkeys(w.lower() for w in _WORD.findall(query) if len(w) >= 2 or w.isdigit()))
+
+
+def fold(text: str) -> str:
+    """Return ``text`` lower-cased with its diacritics removed (as the full-text index folds words)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_PIECE = re.compile(r"[^\W_]+", re.UNICODE)  # the full-text tokenizer also splits words at "_"
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Which articles stored after a search could change its result, besides changes to its hits' stories.
+
+    An article enters the semantic half's pool when its cosine to ``vector`` (the query's, ``encoder``'s)
+    reaches ``floor`` (the pool's lowest; minus infinity when the pool held every article), and the keyword
+    half's when its folded title or text holds a piece of one of ``terms`` (any substring: a superset of the
+    index's word-prefix match). ``stories`` are the result's stories: a change to one of them changes it.
+    The keyword ranks of the hits it keeps may still move a little with the index's corpus statistics
+    (BM25's document count), which an unrelated article changes; that alone does not count as a change.
+    """
+
+    stories: frozenset[str]
+    encoder: str | None = None
+    vector: np.ndarray | None = None
+    floor: float = float("-inf")
+    terms: tuple[str, ...] = ()
+
+    def admits(self, title: str, text: str, vector: np.ndarray | None) -> bool:
+        """Return whether an article with this ``title``, ``text`` and ``vector`` (of ``encoder``; None when
+        it has none) could enter the result."""
+        if self.vector is not None and vector is not None and float(vector @ self.vector) >= self.floor:
+            return True
+        if self.terms:
+            folded = fold(title) + "\n" + fold(text)
+            return any(piece in folded for term in self.terms for piece in _PIECE.findall(fold(term)))
+        return False
 
 
 def _snippet(text: str, terms: list[str], width: int = 220) -> str:
@@ -156,24 +196,42 @@ class Searcher:
         ``Store.stories``' shape plus ``score`` and ``matched`` (hit ids).
         ``store`` overrides the searcher's store for this call (one per thread).
         """
+        return self.search_reach(query, limit=limit, mode=mode, lang=lang, store=store)[0]
+
+    def search_reach(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        mode: Mode = "hybrid",
+        lang: str | None = None,
+        store: Store | None = None,
+    ) -> tuple[dict[str, Any], Reach | None]:
+        """Return :meth:`search`'s result and its :class:`Reach` (what later articles could change it), or
+        None in place of the reach when it cannot be bounded (a hit without a story, semantic search off)."""
         store = store or self.store
         query = query.strip()
         out: dict[str, Any] = {"query": query, "mode": mode, "stories": [], "articles": [], "warnings": []}
         if not query:
-            return out
+            return out, Reach(frozenset())
         terms = query_terms(query)
-        ranked = self._fused(store, query, terms, max(limit * 3, 50), mode, out["warnings"])
+        pool = max(limit * 3, 50)
+        ranked, semantic = self._fused(store, query, terms, pool, mode, out["warnings"])
         out["articles"] = _article_hits(store, ranked, terms, lang=lang, limit=limit)
         out["stories"] = _story_hits(store, out["articles"])
-        return out
+        return out, _reach(out, terms if mode != "semantic" else [], semantic if mode != "keyword" else None,
+                           semantic_asked=mode != "keyword", pool=pool)
 
     def _fused(self, store: Store, query: str, terms: list[str], pool: int, mode: Mode,
-               warnings: list[str]) -> dict[str, dict[str, Any]]:
+               warnings: list[str]) -> tuple[dict[str, dict[str, Any]], _Semantic | None]:
         """Return article id -> ``{"score", "cosine", "keyword_rank"}``: the reciprocal-rank fusion of the
-        best ``pool`` semantic and keyword hits (those ``mode`` asks for), in the order first found."""
+        best ``pool`` semantic and keyword hits (those ``mode`` asks for), in the order first found; and the
+        semantic half's pool (None when it did not run)."""
         ranked: dict[str, dict[str, Any]] = {}
+        semantic = None
         if mode in ("hybrid", "semantic"):
-            for rank, (aid, cos) in enumerate(self._semantic(store, query, pool, warnings)):
+            semantic = self._semantic(store, query, pool, warnings)
+            for rank, (aid, cos) in enumerate(semantic.hits if semantic else []):
                 hit = ranked.setdefault(aid, {"score": 0.0, "cosine": None, "keyword_rank": None})
                 hit["cosine"] = round(cos, 4)
                 hit["score"] += 1.0 / (self.rrf_k + rank + 1)
@@ -182,7 +240,7 @@ class Searcher:
                 hit = ranked.setdefault(aid, {"score": 0.0, "cosine": None, "keyword_rank": None})
                 hit["keyword_rank"] = rank + 1
                 hit["score"] += 1.0 / (self.rrf_k + rank + 1)
-        return ranked
+        return ranked, semantic
 
     def _query_vector(self, encoder: Encoder, query: str) -> np.ndarray:
         """Return the query's embedding, from the LRU when the same text was embedded before."""
@@ -199,35 +257,61 @@ class Searcher:
                 self._queries.popitem(last=False)
         return vector
 
-    def _semantic(self, store: Store, query: str, pool: int, warnings: list[str]) -> list[tuple[str, float]]:
+    def _semantic(self, store: Store, query: str, pool: int, warnings: list[str]) -> _Semantic | None:
+        """Return the best ``pool`` articles by cosine to the query (None when semantic search is off)."""
         fp = store.get_setting("encoder")
         if fp is None:
-            return []
+            return None
         try:
             encoder = self.encoder
             mine = encoder.fingerprint
         except (EncoderError, MissingDependency) as exc:  # keyword search still works without a model
             warnings.append(f"semantic search off: the encoder is unavailable ({exc})")
             log.warning("semantic search off: %s", exc)
-            return []
+            return None
         if mine != fp:
             warnings.append(
                 f"semantic search off: this store's vectors come from encoder {fp!r}, not {mine!r}; "
                 "use the encoder the store was built with (--encoder or BABELWIRE_ENCODER)"
             )
-            return []
+            return None
         ids, matrix = self._vectors_of(store, fp) if self._vectors_of else self._vectors(store, fp)
-        if not ids:
-            return []
         q = self._query_vector(encoder, query)
+        if not ids:
+            return _Semantic(fp, q, [], complete=True)
         sims = matrix @ q
         if len(sims) > pool:  # the best ``pool`` by a partial sort, then those in order
             best = np.argpartition(-sims, pool)[:pool]
             top = best[np.argsort(-sims[best], kind="stable")]
         else:
             top = np.argsort(-sims, kind="stable")
-        return [(ids[i], float(sims[i])) for i in top]
+        return _Semantic(fp, q, [(ids[i], float(sims[i])) for i in top], complete=len(sims) <= pool)
 
+
+
+@dataclass(frozen=True, slots=True)
+class _Semantic:
+    """The semantic half's pool: ``hits`` (best first) of ``encoder``'s ``vector``; ``complete`` when it
+    holds every article."""
+
+    encoder: str
+    vector: np.ndarray
+    hits: list[tuple[str, float]]
+    complete: bool
+
+
+def _reach(out: dict[str, Any], terms: Iterable[str], semantic: _Semantic | None, *, semantic_asked: bool,
+           pool: int) -> Reach | None:
+    """Return the :class:`Reach` of the search result ``out``, or None when it cannot be bounded."""
+    if semantic_asked and semantic is None:  # off now (no vectors yet, another encoder): a write may turn it on
+        return None
+    if any(hit["story_id"] is None for hit in out["articles"]):
+        return None
+    stories = frozenset(hit["story_id"] for hit in out["articles"])
+    if semantic is None:
+        return Reach(stories, terms=tuple(terms))
+    floor = float("-inf") if semantic.complete or len(semantic.hits) < pool else semantic.hits[-1][1]
+    return Reach(stories, encoder=semantic.encoder, vector=semantic.vector, floor=floor, terms=tuple(terms))
 
 def search(
     store: Store,

@@ -216,3 +216,44 @@ def test_stories_changed_reads_every_kind_of_the_feed():
     assert stories_changed([]) == set()
     assert stories_changed([*feed, Change("recluster", {"articles": 3})]) is None
     assert stories_changed([Change("correction", {"action": "link", "story_id": "s1"})]) is None
+
+
+def test_a_search_outlives_writes_that_cannot_enter_it(corpus_client, db_path):
+    c = corpus_client
+    state = c.app.state.babelwire
+    query = {"q": "Valencia", "mode": "keyword"}  # the corpus is smaller than the semantic pool: keyword only
+    first = c.get("/api/search", params=query).json()
+    assert {a["id"] for a in first["articles"]} == {"flood-es", "flood-en"}
+    unrelated = {"id": "zoo-it", "lang": "it", "title": "Nuovo panda allo zoo di Roma",
+                 "text": "Lo zoo di Roma ha accolto un panda gigante arrivato dalla Cina; i visitatori fanno la fila."}
+    assert c.post("/api/articles", json=unrelated, headers=auth()).status_code == 201
+    hits = state.cache.hits
+    again = c.get("/api/search", params=query).json()
+    assert state.cache.hits == hits + 1  # the result was kept across the write (its JSON was made again)
+    with Store(db_path) as store:  # and it is what a search of the store says now
+        assert again == first == Searcher(store, get_encoder("fake")).search("Valencia", mode="keyword")
+    assert "Valencia" in c.get("/search", params=query).text
+    entering = {"id": "flood-ca", "lang": "ca", "title": "Més pluja a VALÈNCIA",
+                "text": "La pluja torna a València i Alzira; els veïns tornen a casa."}
+    assert c.post("/api/articles", json=entering, headers=auth()).status_code == 201
+    third = c.get("/api/search", params=query).json()
+    assert "flood-ca" in {a["id"] for a in third["articles"]}  # its word, accents aside, let it in
+    assert "flood-ca" in c.get("/search", params=query).text
+
+
+def test_a_search_is_dropped_when_one_of_its_stories_changes(corpus_client):
+    c = corpus_client
+    query = {"q": "Valencia", "mode": "keyword"}
+    first = c.get("/api/search", params=query).json()
+    story = first["articles"][0]["story_id"]
+    joining = {"id": "flood-en-2", "lang": "en", "published": "2022-03-10",  # flood-en, "Valencia" left out
+               "title": "Floods in Alzira force thousands to evacuate",
+               "text": "Torrential rain flooded Alzira on Thursday.\n"
+                       "Civil Protection evacuated three thousand residents of Alzira and Algemesí."}
+    assert c.post("/api/articles", json=joining, headers=auth()).status_code == 201
+    joined = c.get("/api/articles/flood-en-2").json()["story_id"]
+    assert joined == story  # it does not hold "Valencia": only the change to the hit's story can drop the result
+    again = c.get("/api/search", params=query).json()
+    grown = next(s for s in again["stories"] if s["id"] == story)
+    assert grown["article_count"] == next(s for s in first["stories"] if s["id"] == story)["article_count"] + 1
+    assert "flood-en-2" in {a["id"] for a in grown["articles"]}

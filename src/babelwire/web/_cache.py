@@ -12,6 +12,12 @@ story list) is *tagged* with their ids and kept: the changes feed, written in th
 every change of a story (see ``docs/changes.md``), says which stories the commits since the last check
 touched, and only the values tagged with one of those are dropped. An entry of a kind the cache does
 not know, a coarse one (a correction, a recluster) or a long run of them drops everything, as before.
+
+A search result also depends on articles that are not in it yet. It is kept with its
+:class:`~babelwire.search.Reach` (its stories, the query's vector and pool floor, its words): after a
+commit the articles stored since (read by ingest sequence number, with their vectors) are put to it, and
+it is dropped as soon as one of them could enter it. Only on SQLite, where one writer commits articles in
+sequence order and keyword search matches words only.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -31,7 +37,40 @@ __all__ = ["StoreCache", "VectorIndex", "stories_changed"]
 
 T = TypeVar("T")
 _MISSING = object()
+_Entry = tuple[int, "frozenset[str] | None", Any, "Reach | None"]
 MAX_CHANGES = 1000  # more changes than this between two checks: drop everything rather than read them all
+MAX_ARRIVALS = 200  # more new articles than this between two checks: drop every value that has a reach
+
+
+class Reach(Protocol):
+    """What a kept value needs to know of the articles stored after it (see ``babelwire.search.Reach``)."""
+
+    encoder: str | None
+
+    def admits(self, title: str, text: str, vector: np.ndarray | None) -> bool: ...
+
+
+class Arrivals:
+    """The articles stored between two checks of the counter (ingest sequence ``after`` < seq <= ``upto``),
+    their vectors read only when a kept value asks, once per encoder."""
+
+    def __init__(self, store: Store, rows: list[dict[str, Any]], after: int, upto: int) -> None:
+        self._store = store
+        self.rows = rows
+        self.after, self.upto = after, upto
+        self._vectors: dict[str, dict[str, np.ndarray]] = {}
+
+    def vectors(self, encoder: str) -> dict[str, np.ndarray]:
+        if encoder not in self._vectors:
+            ids, matrix = self._store.article_vectors(encoder=encoder, after_seq=self.after, upto_seq=self.upto)
+            self._vectors[encoder] = dict(zip(ids, matrix, strict=True))
+        return self._vectors[encoder]
+
+    def could_change(self, reach: Reach) -> bool:
+        """Return whether one of the articles could enter a value of this ``reach``."""
+        vectors = self.vectors(reach.encoder) if reach.encoder and self.rows else {}
+        return any(reach.admits(r["title"] or "", r["text"] or "", vectors.get(r["id"])) for r in self.rows)
+
 
 def stories_changed(changes: Iterable[Change]) -> set[str] | None:
     """Return the ids of the stories ``changes`` touched, or None when one of them may have touched any."""
@@ -59,8 +98,10 @@ class StoreCache:
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._cursor = 0  # the changes feed read up to here (set at the first check)
-        # key -> (generation it was computed in, the stories it depends on or None for "everything", value)
-        self._values: OrderedDict[Hashable, tuple[int, frozenset[str] | None, Any]] = OrderedDict()
+        self._seq = 0  # the articles read up to this ingest sequence number (set at the first check)
+        # key -> (generation it was computed in, the stories it depends on or None for "everything", value,
+        # the reach of a value later articles could change, or None)
+        self._values: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._flights: dict[Hashable, threading.Lock] = {}
         self.hits = 0
         self.misses = 0
@@ -73,6 +114,7 @@ class StoreCache:
     def _check(self) -> int:
         if self._generation is None:  # the feed's head before the counter: a commit between is read again later
             self._cursor = self._watch.changes_head()
+            self._seq = self._watch.version()[1]
         if self._sqlite:
             (value,) = self._watch.db.execute("PRAGMA data_version").fetchone()  # type: ignore[attr-defined]
         else:
@@ -81,8 +123,26 @@ class StoreCache:
             first = self._generation is None
             self._generation = value
             if not first:
-                self._forget(self._changed())
+                self._forget(self._changed(), self._arrivals())
         return int(value)
+
+    def _arrivals(self) -> Arrivals | None:
+        """Return the articles stored since the last check (None: too many, or a backend without reaches).
+
+        Read after the counter, under the lock: a value computed before one of them was committed is put
+        before this check or refused (its generation is over), so every kept value is put to each article
+        it may lack exactly once.
+        """
+        if not self._sqlite:
+            return None
+        rows = self._watch.export_article_page(after_seq=self._seq, limit=MAX_ARRIVALS + 1)
+        after = self._seq
+        if len(rows) > MAX_ARRIVALS:
+            self._seq = self._watch.version()[1]
+            return None
+        if rows:
+            self._seq = int(rows[-1]["seq"])
+        return Arrivals(self._watch, rows, after, self._seq)
 
     def _changed(self) -> set[str] | None:
         changes = self._watch.changes_after(self._cursor, limit=MAX_CHANGES + 1)
@@ -93,14 +153,21 @@ class StoreCache:
             return None
         return stories_changed(changes)
 
-    def _forget(self, stories: set[str] | None) -> None:
+    def _forget(self, stories: set[str] | None, arrivals: Arrivals | None) -> None:
         if stories is None:
             self._values.clear()
             return
-        for key in [k for k, (_, tags, _) in self._values.items() if tags is None or tags & stories]:
+
+        def stale(entry: _Entry) -> bool:
+            _, tags, _, reach = entry
+            if tags is None or tags & stories:
+                return True
+            return reach is not None and (arrivals is None or arrivals.could_change(reach))
+
+        for key in [k for k, entry in self._values.items() if stale(entry)]:
             del self._values[key]
 
-    def _valid(self, found: tuple[int, frozenset[str] | None, Any] | None, generation: int) -> bool:
+    def _valid(self, found: _Entry | None, generation: int) -> bool:
         return found is not None and (found[1] is not None or found[0] == generation)
 
     def peek(self, key: Hashable) -> Any:
@@ -114,13 +181,15 @@ class StoreCache:
                 return found[2]  # type: ignore[index]
             return _MISSING
 
-    def put(self, key: Hashable, value: Any, *, generation: int, tags: Iterable[str] | None = None) -> bool:
+    def put(self, key: Hashable, value: Any, *, generation: int, tags: Iterable[str] | None = None,
+            reach: Reach | None = None) -> bool:
         """Keep ``value`` for ``key`` if no commit came since ``generation`` (when it was computed); return
-        whether it was kept. With ``tags`` (story ids) it outlives changes that touch none of them."""
+        whether it was kept. With ``tags`` (story ids) it outlives changes that touch none of them; with a
+        ``reach`` as well, only while no article stored since could enter it."""
         with self._lock:
             if self._check() != generation:
                 return False
-            self._values[key] = (generation, None if tags is None else frozenset(tags), value)
+            self._values[key] = (generation, None if tags is None else frozenset(tags), value, reach)
             self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
@@ -129,7 +198,9 @@ class StoreCache:
     def get(self, key: Hashable, compute: Callable[[], Any], *, tagged: bool = False) -> Any:
         """Return the value for ``key``, computing it (once, however many threads ask) on a miss.
 
-        With ``tagged``, ``compute`` returns ``(value, story_ids)``: the value depends on those stories only.
+        With ``tagged``, ``compute`` returns ``(value, story_ids)``: the value depends on those stories only;
+        or ``(value, story_ids, reach)``: and on the articles stored later that ``reach`` admits (story_ids
+        None: on everything).
         """
         with self._lock:  # one look at the change counter for the look-up and the flight
             generation = self._check()
@@ -146,11 +217,11 @@ class StoreCache:
                     return found[2]  # type: ignore[index]
             try:
                 result = compute()
-                value, tags = result if tagged else (result, None)
+                value, tags, reach = (tuple(result) + (None,))[:3] if tagged else (result, None, None)
                 with self._lock:
                     self.misses += 1
                 # A commit while computing may have made the value stale: it is kept only if none came.
-                self.put(key, value, generation=generation, tags=tags)
+                self.put(key, value, generation=generation, tags=tags, reach=reach)
             finally:
                 with self._lock:
                     self._flights.pop(key, None)

@@ -179,6 +179,17 @@ class WebState:
                     self.cache.put(("story-dict", sid, headline), found[sid], generation=generation, tags=(sid,))
         return [found[sid] for sid, _ in rows]
 
+    def search(self, store: Store, query: str, *, mode: Any = "hybrid", lang: str | None = None,
+               limit: int = 20) -> dict[str, Any]:
+        """Return ``searcher.search(...)``'s result, kept across commits while no article they stored could
+        enter it and no change touched its stories (see :class:`~babelwire.search.Reach`)."""
+
+        def compute() -> tuple[dict[str, Any], frozenset[str] | None, Any]:
+            result, reach = self.searcher.search_reach(query, limit=limit, mode=mode, lang=lang, store=store)
+            return result, (reach.stories if reach is not None else None), reach
+
+        return self.cache.get(("search", query, mode, lang, limit), compute, tagged=True)  # type: ignore[no-any-return]
+
     def warm(self) -> None:
         """Load what the first write and the first explanation would otherwise wait for (run in a thread)."""
         try:

@@ -199,9 +199,9 @@ async def search(
     limit: int = Query(20, ge=1, le=200),
 ) -> Response:
     """Return `{"query", "mode", "stories", "articles", "warnings"}`: semantic and keyword hits fused."""
-    searcher = request.app.state.babelwire.searcher
+    state = request.app.state.babelwire
     return await cached_json(request, ("api-search", q, mode, lang, limit),
-                             lambda store: searcher.search(q, limit=limit, mode=mode, lang=lang, store=store))
+                             lambda store: state.search(store, q, limit=limit, mode=mode, lang=lang))
 
 
 @router.post(

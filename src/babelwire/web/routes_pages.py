@@ -117,11 +117,11 @@ async def article_page(request: Request, article_id: str) -> Response:
 async def search_page(
     request: Request, q: str = Query("", max_length=1000), mode: str = "hybrid", lang: str | None = None
 ) -> Response:
-    searcher = request.app.state.babelwire.searcher
+    state = request.app.state.babelwire
     mode = mode if mode in ("hybrid", "semantic", "keyword") else "hybrid"
 
     def context(store: Store) -> dict[str, Any]:
-        result = searcher.search(q, mode=mode, lang=lang or None, store=store) if q.strip() else None
+        result = state.search(store, q, mode=mode, lang=lang or None) if q.strip() else None
         return {"q": q, "mode": mode, "lang": lang or "", "result": result, "terms": query_terms(q),
                 "facets": _facets(request, store)}
 

@@ -215,12 +215,11 @@ class Searcher:
         if not query:
             return out, Reach(frozenset())
         terms = query_terms(query)
-        pool = max(limit * 3, 50)
-        ranked, semantic = self._fused(store, query, terms, pool, mode, out["warnings"])
+        ranked, semantic = self._fused(store, query, terms, max(limit * 3, 50), mode, out["warnings"])
         out["articles"] = _article_hits(store, ranked, terms, lang=lang, limit=limit)
         out["stories"] = _story_hits(store, out["articles"])
         return out, _reach(out, terms if mode != "semantic" else [], semantic if mode != "keyword" else None,
-                           semantic_asked=mode != "keyword", pool=pool)
+                           semantic_asked=mode != "keyword")
 
     def _fused(self, store: Store, query: str, terms: list[str], pool: int, mode: Mode,
                warnings: list[str]) -> tuple[dict[str, dict[str, Any]], _Semantic | None]:
@@ -258,7 +257,8 @@ class Searcher:
         return vector
 
     def _semantic(self, store: Store, query: str, pool: int, warnings: list[str]) -> _Semantic | None:
-        """Return the best ``pool`` articles by cosine to the query (None when semantic search is off)."""
+        """Return the best ``pool`` articles by cosine to the query (None when semantic search is off or the store
+        has no vectors to rank)."""
         fp = store.get_setting("encoder")
         if fp is None:
             return None
@@ -276,9 +276,9 @@ class Searcher:
             )
             return None
         ids, matrix = self._vectors_of(store, fp) if self._vectors_of else self._vectors(store, fp)
+        if not ids:  # nothing to rank (the query is not embedded); any article stored later may enter
+            return None
         q = self._query_vector(encoder, query)
-        if not ids:
-            return _Semantic(fp, q, [], complete=True)
         sims = matrix @ q
         if len(sims) > pool:  # the best ``pool`` by a partial sort, then those in order
             best = np.argpartition(-sims, pool)[:pool]
@@ -286,7 +286,6 @@ class Searcher:
         else:
             top = np.argsort(-sims, kind="stable")
         return _Semantic(fp, q, [(ids[i], float(sims[i])) for i in top], complete=len(sims) <= pool)
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,18 +299,19 @@ class _Semantic:
     complete: bool
 
 
-def _reach(out: dict[str, Any], terms: Iterable[str], semantic: _Semantic | None, *, semantic_asked: bool,
-           pool: int) -> Reach | None:
+def _reach(out: dict[str, Any], terms: Iterable[str], semantic: _Semantic | None, *,
+           semantic_asked: bool) -> Reach | None:
     """Return the :class:`Reach` of the search result ``out``, or None when it cannot be bounded."""
-    if semantic_asked and semantic is None:  # off now (no vectors yet, another encoder): a write may turn it on
+    if semantic_asked and semantic is None:  # off or nothing ranked (no vectors yet, another encoder): unbounded
         return None
     if any(hit["story_id"] is None for hit in out["articles"]):
         return None
     stories = frozenset(hit["story_id"] for hit in out["articles"])
     if semantic is None:
         return Reach(stories, terms=tuple(terms))
-    floor = float("-inf") if semantic.complete or len(semantic.hits) < pool else semantic.hits[-1][1]
+    floor = float("-inf") if semantic.complete else semantic.hits[-1][1]
     return Reach(stories, encoder=semantic.encoder, vector=semantic.vector, floor=floor, terms=tuple(terms))
+
 
 def search(
     store: Store,

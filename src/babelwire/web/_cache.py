@@ -217,7 +217,10 @@ class StoreCache:
                     return found[2]  # type: ignore[index]
             try:
                 result = compute()
-                value, tags, reach = (tuple(result) + (None,))[:3] if tagged else (result, None, None)
+                value, tags, reach = result, None, None
+                if tagged:  # (value, story_ids) or (value, story_ids, reach)
+                    value, tags, *rest = result
+                    reach = rest[0] if rest else None
                 with self._lock:
                     self.misses += 1
                 # A commit while computing may have made the value stale: it is kept only if none came.

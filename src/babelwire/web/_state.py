@@ -15,7 +15,7 @@ import anyio.to_thread
 import numpy as np
 
 from ..errors import StoreError
-from ..search import Searcher
+from ..search import Mode, Searcher
 from ..signals import Encoder, get_encoder
 from ..store import Store, open_store
 from ..views import story_from_members
@@ -179,7 +179,7 @@ class WebState:
                     self.cache.put(("story-dict", sid, headline), found[sid], generation=generation, tags=(sid,))
         return [found[sid] for sid, _ in rows]
 
-    def search(self, store: Store, query: str, *, mode: Any = "hybrid", lang: str | None = None,
+    def search(self, store: Store, query: str, *, mode: Mode = "hybrid", lang: str | None = None,
                limit: int = 20) -> dict[str, Any]:
         """Return ``searcher.search(...)``'s result, kept across commits while no article they stored could
         enter it and no change touched its stories (see :class:`~babelwire.search.Reach`)."""
